@@ -1,0 +1,91 @@
+"""The audit trail (X-4): an append-only log, each row chained to the one before by a hash.
+
+Rows form chains ("streams"); each stream has a head row that holds the last sequence
+number and hash. Appending locks the head, so rows of one stream are totally ordered by
+``seq`` whatever the commit order, and a verifier can walk the chain row by row.
+"""
+import hashlib
+import json
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditChainHead(models.Model):
+    stream = models.CharField(max_length=100, primary_key=True)
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+
+class AuditRecord(models.Model):
+    stream = models.CharField(max_length=100, default="global")
+    seq = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(_("when"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("who"),
+    )
+    actor_label = models.CharField(_("who"), max_length=254)
+    organisation = models.ForeignKey(
+        "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=60)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    from_state = models.CharField(_("from"), max_length=40, blank=True)
+    to_state = models.CharField(_("to"), max_length=40, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["stream", "seq"]
+        verbose_name = _("audit record")
+        verbose_name_plural = _("audit records")
+        constraints = [
+            models.UniqueConstraint(fields=["stream", "seq"], name="audit_stream_seq_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["organisation", "created_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.stream}#{self.seq} {self.action} {self.object_repr}"
+
+    def payload(self) -> dict:
+        """The fields the hash covers, in a stable form."""
+        return {
+            "stream": self.stream,
+            "seq": self.seq,
+            "created_at": self.created_at.isoformat(),
+            "actor_id": self.actor_id,
+            "actor_label": self.actor_label,
+            "organisation_id": self.organisation_id,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "object_repr": self.object_repr,
+            "from_state": self.from_state,
+            "to_state": self.to_state,
+            "details": self.details,
+        }
+
+    def compute_hash(self) -> str:
+        canonical = json.dumps(self.payload(), sort_keys=True, cls=DjangoJSONEncoder,
+                               ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256((self.prev_hash + canonical).encode()).hexdigest()
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Audit records are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit records are append-only.")

@@ -1,0 +1,39 @@
+"""Outgoing e-mail: every message is a row first, then a background send (X-3)."""
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OutboundEmail(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENT = "sent", _("sent")
+        RETRYING = "retrying", _("retrying")
+        FAILED = "failed", _("failed")
+        BOUNCED = "bounced", _("bounced")
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    kind = models.CharField(_("kind"), max_length=60)
+    to = models.EmailField(_("to"))
+    from_email = models.CharField(max_length=254, blank=True)
+    subject = models.CharField(_("subject"), max_length=255)
+    body_text = models.TextField(blank=True)
+    body_html = models.TextField(blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
+                              default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    esp_message_id = models.CharField(max_length=255, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.to}: {self.subject}"

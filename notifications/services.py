@@ -1,0 +1,76 @@
+"""The one way Wotum sends e-mail: store the message, then send it from the queue."""
+from django.conf import settings
+from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import OutboundEmail
+
+
+def email_queue(
+    *,
+    to: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    kind: str,
+    organisation=None,
+    from_email: str = "",
+) -> OutboundEmail:
+    """Store a message and send it from the worker once the caller's transaction commits."""
+    from .tasks import email_deliver
+
+    email = OutboundEmail.objects.create(
+        to=to, subject=subject[:255], body_text=body_text, body_html=body_html, kind=kind,
+        organisation=organisation, from_email=from_email or settings.DEFAULT_FROM_EMAIL,
+    )
+    transaction.on_commit(lambda: email_deliver.delay(email.pk))
+    return email
+
+
+def email_queue_template(
+    *, to: str, template: str, context: dict, kind: str | None = None, organisation=None,
+    language: str | None = None,
+) -> OutboundEmail:
+    """Render ``<template>_subject.txt``, ``_message.txt`` (and ``.html`` if any) and queue."""
+    with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        body_text = render_to_string(f"{template}_message.txt", context)
+    return email_queue(to=to, subject=subject, body_text=body_text,
+                       kind=kind or template.rsplit("/", 1)[-1], organisation=organisation)
+
+
+def email_queue_message(message: EmailMessage, *, kind: str, organisation=None) -> list:
+    """Queue a message a library rendered (allauth), one row per recipient."""
+    html = ""
+    for content, mimetype in getattr(message, "alternatives", []):
+        if mimetype == "text/html":
+            html = content
+    body_text = message.body if message.content_subtype != "html" else ""
+    if message.content_subtype == "html":
+        html = message.body
+    return [
+        email_queue(to=recipient, subject=message.subject, body_text=body_text, body_html=html,
+                    kind=kind, organisation=organisation, from_email=message.from_email)
+        for recipient in message.to
+    ]
+
+
+def email_send_now(email: OutboundEmail) -> None:
+    """Send one stored message through the configured backend (anymail in production)."""
+    message = EmailMultiAlternatives(
+        subject=email.subject, body=email.body_text, from_email=email.from_email or None,
+        to=[email.to],
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    message.send(fail_silently=False)
+    status = getattr(message, "anymail_status", None)
+    email.esp_message_id = (getattr(status, "message_id", None) or "")[:255]
+    email.status = OutboundEmail.Status.SENT
+    email.sent_at = timezone.now()
+    email.last_error = ""
+    if not settings.WOTUM_OUTBOX_KEEP_BODIES:
+        # Bodies carry one-time links; once sent, nothing at rest can replay them.
+        email.body_text = email.body_html = ""

@@ -1,0 +1,4 @@
+"""Wotum: a workflow engine for civic and corporate voting."""
+from .celery import app as celery_app
+
+__all__ = ("celery_app",)
