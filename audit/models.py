@@ -20,6 +20,9 @@ class AuditChainHead(models.Model):
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default=GENESIS_HASH)
 
+    def __str__(self):
+        return f"{self.stream} at {self.seq}"
+
 
 class AuditRecord(models.Model):
     stream = models.CharField(max_length=100, default="global")
@@ -59,6 +62,14 @@ class AuditRecord(models.Model):
     def __str__(self):
         return f"{self.stream}#{self.seq} {self.action} {self.object_repr}"
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Audit records are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit records are append-only.")
+
     def payload(self) -> dict:
         """The fields the hash covers, in a stable form."""
         return {
@@ -81,11 +92,3 @@ class AuditRecord(models.Model):
         canonical = json.dumps(self.payload(), sort_keys=True, cls=DjangoJSONEncoder,
                                ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256((self.prev_hash + canonical).encode()).hexdigest()
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionError("Audit records are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Audit records are append-only.")

@@ -66,8 +66,8 @@ def email_send_now(email: OutboundEmail) -> None:
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
     message.send(fail_silently=False)
-    status = getattr(message, "anymail_status", None)
-    email.esp_message_id = (getattr(status, "message_id", None) or "")[:255]
+    message_id = getattr(getattr(message, "anymail_status", None), "message_id", None)
+    email.esp_message_id = "" if message_id is None else str(message_id)[:255]
     email.status = OutboundEmail.Status.SENT
     email.sent_at = timezone.now()
     email.last_error = ""

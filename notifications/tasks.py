@@ -8,12 +8,23 @@ from .services import email_send_now
 MAX_ATTEMPTS = 5
 
 
-@shared_task(bind=True, max_retries=MAX_ATTEMPTS - 1, acks_late=True)
-def email_deliver(self, email_id: int) -> str:
+def retry_delay(attempts: int) -> int:
+    """Seconds before the next try: 5, 10, 20, 40 … capped at five minutes."""
+    return min(300, 5 * 2 ** (attempts - 1))
+
+
+@shared_task(acks_late=True)
+def email_deliver(email_id: int) -> str:
+    """Send one stored message; on failure record why and queue the next try.
+
+    The row, not celery's retry state, is the record of attempts, so an operator sees
+    every failure in the admin and the outcome does not depend on the broker.
+    """
     with transaction.atomic():
         email = OutboundEmail.objects.select_for_update().filter(pk=email_id).first()
         if email is None or email.status in {OutboundEmail.Status.SENT,
-                                             OutboundEmail.Status.BOUNCED}:
+                                             OutboundEmail.Status.BOUNCED,
+                                             OutboundEmail.Status.FAILED}:
             return "skipped"
         email.attempts += 1
         try:
@@ -22,10 +33,8 @@ def email_deliver(self, email_id: int) -> str:
             email.last_error = f"{type(error).__name__}: {error}"[:2000]
             last = email.attempts >= MAX_ATTEMPTS
             email.status = OutboundEmail.Status.FAILED if last else OutboundEmail.Status.RETRYING
-            email.save()
-            if last:
-                return "failed"
-        else:
-            email.save()
-            return "sent"
-    raise self.retry(countdown=min(300, 5 * 2 ** (email.attempts - 1)))
+        email.save()
+        outcome = email.status
+    if outcome == OutboundEmail.Status.RETRYING:
+        email_deliver.apply_async((email_id,), countdown=retry_delay(email.attempts))
+    return outcome

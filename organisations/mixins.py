@@ -25,7 +25,8 @@ class OrganisationScopedMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(organisation=self.organisation, **kwargs)
+        kwargs["organisation"] = self.organisation
+        return super().get_context_data(**kwargs)
 
 
 def scoped(queryset, user, *roles, field="organisation"):

@@ -66,7 +66,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "wotum.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -180,7 +180,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 # Uploaded files live outside the web root; views serve them after a permission check.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
-MEDIA_URL = None
+# Never routed: no URL pattern serves MEDIA_ROOT (only the test live server maps it).
+MEDIA_URL = "/private-media/"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -239,5 +240,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
-for folder in (VAR_DIR, CELERY_QUEUE_DIR / "queue", CELERY_QUEUE_DIR / "processed", MEDIA_ROOT):
+for folder in (VAR_DIR, STATIC_ROOT, CELERY_QUEUE_DIR / "queue", CELERY_QUEUE_DIR / "processed",
+               MEDIA_ROOT, EMAIL_FILE_PATH):
     Path(folder).mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
 
     def handle(self, *args, port, host, **options):
-        worker = subprocess.Popen(
+        worker = subprocess.Popen(  # noqa: S603 - fixed arguments
             [sys.executable, "-m", "celery", "-A", "wotum", "worker", "--beat", "--pool=solo",
              "--loglevel=WARNING", "--schedule", str(settings.VAR_DIR / "celerybeat-schedule")],
             env=os.environ.copy(),

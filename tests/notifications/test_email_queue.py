@@ -1,0 +1,106 @@
+"""X-3: e-mail goes through the queue; failures are retried and stay visible."""
+import pytest
+from anymail.signals import AnymailTrackingEvent, tracking
+from django.core import mail
+from django.db import transaction
+
+from notifications.models import OutboundEmail
+from notifications.services import email_queue
+
+
+def _queue(**overrides):
+    fields = {"to": "anna@example.org", "subject": "Hello", "body_text": "Link: http://x/1",
+              "kind": "test"}
+    return email_queue(**{**fields, **overrides})
+
+
+@pytest.mark.django_db
+def test_message_is_sent_only_after_the_transaction_commits(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        email = _queue()
+        assert mail.outbox == []
+
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.SENT
+    assert [m.to for m in mail.outbox] == [["anna@example.org"]]
+    assert mail.outbox[0].body == "Link: http://x/1"
+
+
+@pytest.mark.django_db
+def test_rolled_back_transaction_sends_nothing(django_capture_on_commit_callbacks):
+    with (django_capture_on_commit_callbacks(execute=True), pytest.raises(ZeroDivisionError),
+          transaction.atomic()):
+        _queue()
+        1 / 0  # noqa: B018
+    assert mail.outbox == []
+    assert not OutboundEmail.objects.exists()
+
+
+@pytest.mark.django_db
+def test_bodies_are_wiped_after_sending_unless_the_outbox_keeps_them(
+        settings, django_capture_on_commit_callbacks):
+    settings.WOTUM_OUTBOX_KEEP_BODIES = False
+    with django_capture_on_commit_callbacks(execute=True):
+        email = _queue(body_text="one-time link http://x/secret")
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.SENT
+    assert email.body_text == ""
+    assert "secret" in mail.outbox[0].body
+
+
+@pytest.mark.django_db
+def test_failed_send_is_retried_then_marked_failed_with_the_error(
+        settings, django_capture_on_commit_callbacks):
+    settings.EMAIL_BACKEND = "tests.notifications.failing_backend.AlwaysFailingBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        email = _queue()
+
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.FAILED
+    assert email.attempts == 5
+    assert "ConnectionRefusedError: ESP unreachable" in email.last_error
+
+
+@pytest.mark.django_db
+def test_send_that_fails_once_succeeds_on_retry(settings, django_capture_on_commit_callbacks):
+    from tests.notifications import failing_backend
+
+    failing_backend.FlakyBackend.failures_left = 1
+    settings.EMAIL_BACKEND = "tests.notifications.failing_backend.FlakyBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        email = _queue()
+
+    email.refresh_from_db()
+    assert (email.status, email.attempts, email.last_error) == (OutboundEmail.Status.SENT, 2, "")
+
+
+@pytest.mark.django_db
+def test_bounce_webhook_marks_the_message(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        email = _queue()
+    email.refresh_from_db()
+    assert email.esp_message_id  # the anymail test backend assigns one
+
+    event = AnymailTrackingEvent(event_type="bounced", message_id=email.esp_message_id,
+                                 description="mailbox full")
+    tracking.send(sender=object, event=event, esp_name="TestESP")
+
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.BOUNCED
+    assert "mailbox full" in email.last_error
+
+
+@pytest.mark.django_db
+def test_demo_outbox_lists_messages_with_clickable_links(client,
+                                                         django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _queue(body_text="Open https://wotum.example/vote/abc to vote")
+    page = client.get("/outbox/")
+    assert page.status_code == 200
+    assert b'<a href="https://wotum.example/vote/abc"' in page.content
+
+
+@pytest.mark.django_db
+def test_outbox_is_hidden_in_production(client, settings):
+    settings.WOTUM_OUTBOX_KEEP_BODIES = False
+    assert client.get("/outbox/").status_code == 404
