@@ -28,10 +28,13 @@ STAFF_ROLES = [role for role in Role if role != Role.RESIDENT]
 # permission whose model does not exist yet is skipped until it does.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.RESIDENT: [],
-    Role.INTAKE_CLERK: ["audit.view_auditrecord"],
-    Role.FORMAL_REVIEWER: [],
-    Role.MERIT_REVIEWER: [],
-    Role.BUDGET_ADMIN: ["audit.view_auditrecord", "notifications.view_outboundemail"],
+    Role.INTAKE_CLERK: ["audit.view_auditrecord", "intake.enter_paper_proposal",
+                        "intake.import_proposals", "intake.view_all_proposals"],
+    Role.FORMAL_REVIEWER: ["intake.review_formally", "intake.view_all_proposals"],
+    Role.MERIT_REVIEWER: ["intake.review_merit", "intake.view_all_proposals"],
+    Role.BUDGET_ADMIN: ["audit.view_auditrecord", "notifications.view_outboundemail",
+                        "intake.manage_edition", "intake.view_all_proposals",
+                        "intake.import_proposals"],
     Role.COMPANY_SECRETARY: ["audit.view_auditrecord", "notifications.view_outboundemail"],
     Role.SHAREHOLDER: [],
     Role.COUNCIL_OPERATOR: ["audit.view_auditrecord"],

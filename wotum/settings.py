@@ -43,6 +43,10 @@ INSTALLED_APPS = [
     "audit",
     "notifications",
     "ballots",
+    "intake",
+    "evaluation",
+    "workflows",
+    "reports",
     "demo",
     # Django and libraries.
     "django.contrib.admin",
@@ -112,7 +116,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     # A file, not memory, so that a worker process can share the test database.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_wotum.sqlite3")}
+    # Named per process so that two test runs on one machine do not share a file.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test_wotum_{os.getpid()}.sqlite3")}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 elif env_bool("DB_POOL"):
     # Django's psycopg pool: for ASGI/threaded servers, where persistent connections would
@@ -213,6 +218,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),
         "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),
         "processed_folder": str(CELERY_QUEUE_DIR / "processed"),
+        "control_folder": str(CELERY_QUEUE_DIR / "control"),
         "store_processed": False,
     }
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "wotum")
@@ -223,7 +229,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # Phase dates move editions along; a minute is fine-grained enough for a civic calendar.
+    "editions-advance-due": {"task": "intake.tasks.editions_advance_due_task", "schedule": 60.0},
+}
 
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -241,5 +250,6 @@ LOGGING = {
 }
 
 for folder in (VAR_DIR, STATIC_ROOT, CELERY_QUEUE_DIR / "queue", CELERY_QUEUE_DIR / "processed",
+               CELERY_QUEUE_DIR / "control",
                MEDIA_ROOT, EMAIL_FILE_PATH):
     Path(folder).mkdir(parents=True, exist_ok=True)

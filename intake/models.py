@@ -1,0 +1,293 @@
+"""Participatory-budget editions, their money pools, and the proposals residents submit."""
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from viewflow.fsm import FSMField
+
+from . import phases
+
+
+def _can(permission: str):
+    """A transition permission: ``permission`` held in the object's organisation."""
+    return lambda instance, user: user.has_perm(permission, instance)
+
+
+class Edition(models.Model):
+    """One year's participatory budget of one organisation (PB-1 … PB-3)."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        INTAKE = "intake", _("proposal intake")
+        REVIEW = "review", _("review")
+        VOTING = "voting", _("voting")
+        CLOSED = "closed", _("closed")
+
+    class SelectionRule(models.TextChoices):
+        GREEDY = "greedy", _("greedy by votes")
+        EQUAL_SHARES = "equal-shares", _("Method of Equal Shares")
+        EQUAL_SHARES_ADD1 = "equal-shares-add1", _("Method of Equal Shares with Add1 completion")
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT,
+                                     related_name="editions", verbose_name=_("organisation"))
+    name = models.CharField(_("name"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("year"))
+    state = FSMField(_("phase"), max_length=20, choices=State.choices, default=State.DRAFT,
+                     enforce_initial=True)
+
+    intake_starts_at = models.DateTimeField(_("intake opens"), null=True, blank=True)
+    intake_ends_at = models.DateTimeField(_("intake closes"), null=True, blank=True)
+    review_ends_at = models.DateTimeField(_("review ends"), null=True, blank=True)
+    voting_starts_at = models.DateTimeField(_("voting opens"), null=True, blank=True)
+    voting_ends_at = models.DateTimeField(_("voting closes"), null=True, blank=True)
+
+    max_proposals_per_applicant = models.PositiveSmallIntegerField(
+        _("proposals per applicant"), default=5, validators=[MinValueValidator(1)])
+    max_attachments_per_proposal = models.PositiveSmallIntegerField(
+        _("attachments per proposal"), default=5)
+    max_attachment_mb = models.PositiveSmallIntegerField(
+        _("largest attachment (MB)"), default=10, validators=[MinValueValidator(1)])
+    ballots_per_email = models.PositiveSmallIntegerField(
+        _("ballot cards per e-mail address"), default=3, validators=[MinValueValidator(1)])
+    pesel_required = models.BooleanField(_("check PESEL"), default=True)
+    minimum_voter_age = models.PositiveSmallIntegerField(_("minimum voter age"), default=16)
+    selection_rule = models.CharField(_("selection rule"), max_length=30,
+                                      choices=SelectionRule.choices, default=SelectionRule.GREEDY)
+
+    last_proposal_number = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "name"]
+        verbose_name = _("edition")
+        verbose_name_plural = _("editions")
+        permissions = [("manage_edition", _("Can configure and move an edition between phases"))]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"],
+                                               name="edition_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+    # Transitions: the administrator moves an edition by hand; the scheduler as the system.
+    @state.transition(source=State.DRAFT, target=State.INTAKE, label=_("Open intake"),
+                      permission=_can("intake.manage_edition"),
+                      conditions=[lambda e: not phases.blockers_for(e, "open_intake")])
+    def open_intake(self):
+        """Open proposal intake."""
+
+    @state.transition(source=State.INTAKE, target=State.REVIEW, label=_("Close intake"),
+                      permission=_can("intake.manage_edition"),
+                      conditions=[lambda e: not phases.blockers_for(e, "start_review")])
+    def start_review(self):
+        """Close intake and start the review of submitted proposals."""
+
+    @state.transition(source=State.REVIEW, target=State.VOTING, label=_("Open voting"),
+                      permission=_can("intake.manage_edition"),
+                      conditions=[lambda e: not phases.blockers_for(e, "open_voting")])
+    def open_voting(self):
+        """Open the vote on the accepted proposals."""
+
+    @state.transition(source=State.VOTING, target=State.CLOSED, label=_("Close voting"),
+                      permission=_can("intake.manage_edition"),
+                      conditions=[lambda e: not phases.blockers_for(e, "close")])
+    def close(self):
+        """Close the vote."""
+
+    def refusal(self, phase: str) -> str | None:
+        """Why an action of ``phase`` ("intake", "voting") is refused now; None if allowed."""
+        return phases.phase_refusal(self, phase)
+
+
+class Pool(models.Model):
+    """Money for one part of the ballot: the city-wide pool or one district's (PB-2, PB-3)."""
+
+    class Kind(models.TextChoices):
+        CITYWIDE = "citywide", _("city-wide")
+        DISTRICT = "district", _("district")
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="pools")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=120)
+    budget = models.DecimalField(_("budget (PLN)"), max_digits=14, decimal_places=2,
+                                 validators=[MinValueValidator(Decimal("0"))])
+    choices_per_ballot = models.PositiveSmallIntegerField(
+        _("projects a voter may choose"), default=1, validators=[MinValueValidator(1)])
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["edition", "kind", "position", "name"]
+        verbose_name = _("pool")
+        verbose_name_plural = _("pools")
+        constraints = [models.UniqueConstraint(fields=["edition", "name"],
+                                               name="pool_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class Proposal(models.Model):
+    """A project proposal, from draft to the ballot (PB-4 … PB-13)."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        RETURNED = "returned", _("returned for correction")
+        FORMALLY_ACCEPTED = "formally_accepted", _("formally accepted")
+        ACCEPTED = "accepted", _("accepted")
+        REJECTED = "rejected", _("rejected")
+        ON_BALLOT = "on_ballot", _("on the ballot")
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("online")
+        PAPER = "paper", _("paper form")
+        IMPORT = "import", _("imported file")
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT,
+                                     related_name="+", editable=False)
+    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="proposals")
+    pool = models.ForeignKey(Pool, on_delete=models.PROTECT, related_name="proposals",
+                             verbose_name=_("district or city-wide"))
+    number = models.PositiveIntegerField(_("number"), null=True, blank=True, editable=False)
+    state = FSMField(_("status"), max_length=20, choices=State.choices, default=State.DRAFT,
+                     enforce_initial=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices,
+                               default=Channel.ONLINE)
+
+    title = models.CharField(_("title"), max_length=200)
+    location = models.CharField(_("location"), max_length=300, blank=True)
+    description = models.TextField(_("description"))
+    justification = models.TextField(_("justification"), blank=True)
+    estimated_cost = models.DecimalField(_("estimated cost (PLN)"), max_digits=14,
+                                         decimal_places=2,
+                                         validators=[MinValueValidator(Decimal("0.01"))])
+    verified_cost = models.DecimalField(_("verified cost (PLN)"), max_digits=14,
+                                        decimal_places=2, null=True, blank=True)
+
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="proposals",
+                                  verbose_name=_("applicant account"))
+    applicant_name = models.CharField(_("applicant's name"), max_length=200)
+    applicant_email = models.EmailField(_("applicant's e-mail"), blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("entered by"))
+    import_key = models.CharField(max_length=100, blank=True, editable=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["edition", "number", "created_at"]
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        permissions = [
+            ("enter_paper_proposal", _("Can enter proposals received on paper")),
+            ("import_proposals", _("Can import proposals from a file")),
+            ("review_formally", _("Can review proposals formally")),
+            ("review_merit", _("Can review proposals on merit")),
+            ("view_all_proposals", _("Can see every proposal of the organisation")),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "number"], name="proposal_unique_number"),
+            models.UniqueConstraint(fields=["edition", "import_key"],
+                                    condition=~models.Q(import_key=""),
+                                    name="proposal_unique_import_key"),
+        ]
+        indexes = [models.Index(fields=["edition", "state"]),
+                   models.Index(fields=["edition", "applicant", "state"])]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}" if self.number else self.title
+
+    def save(self, *args, **kwargs):
+        self.organisation_id = self.edition.organisation_id
+        super().save(*args, **kwargs)
+
+    @property
+    def reference(self) -> str:
+        """The human-readable number used everywhere, e.g. ``2026/017``."""
+        return f"{self.edition.year}/{self.number:03d}" if self.number else ""
+
+    def _not_own(self, user) -> bool:
+        # Separation of duties (PB-10): nobody assesses a proposal they entered or filed.
+        return user.pk not in {self.entered_by_id, self.applicant_id}
+
+    def _may_submit(self, user) -> bool:
+        return user.pk == self.applicant_id or user.has_perm("intake.enter_paper_proposal", self)
+
+    def _may_review_formally(self, user) -> bool:
+        return user.has_perm("intake.review_formally", self) and self._not_own(user)
+
+    def _may_review_merit(self, user) -> bool:
+        return user.has_perm("intake.review_merit", self) and self._not_own(user)
+
+    @state.transition(source=[State.DRAFT, State.RETURNED], target=State.SUBMITTED,
+                      label=_("Submit"), permission=_may_submit)
+    def submit(self):
+        """Submit the proposal for review."""
+
+    @state.transition(source=State.SUBMITTED, target=State.FORMALLY_ACCEPTED,
+                      label=_("Accept formally"), permission=_may_review_formally)
+    def accept_formally(self):
+        """Pass formal review: complete and eligible."""
+
+    @state.transition(source=State.FORMALLY_ACCEPTED, target=State.ACCEPTED,
+                      label=_("Accept on merit"), permission=_may_review_merit)
+    def accept(self):
+        """Pass merit review: feasible, with a verified cost."""
+
+    @state.transition(source=State.SUBMITTED, target=State.REJECTED, label=_("Reject"),
+                      permission=_may_review_formally)
+    def reject_formally(self):
+        """Fail formal review."""
+
+    @state.transition(source=State.FORMALLY_ACCEPTED, target=State.REJECTED, label=_("Reject"),
+                      permission=_may_review_merit)
+    def reject_on_merit(self):
+        """Fail merit review."""
+
+    @state.transition(source=State.SUBMITTED, target=State.RETURNED,
+                      label=_("Return for correction"), permission=_may_review_formally)
+    def return_formally(self):
+        """Return to the applicant for correction during formal review."""
+
+    @state.transition(source=State.FORMALLY_ACCEPTED, target=State.RETURNED,
+                      label=_("Return for correction"), permission=_may_review_merit)
+    def return_on_merit(self):
+        """Return to the applicant for correction during merit review."""
+
+    @state.transition(source=State.ACCEPTED, target=State.ON_BALLOT, label=_("Place on ballot"),
+                      permission=_can("intake.manage_edition"))
+    def place_on_ballot(self):
+        """Put an accepted proposal on the ballot when voting opens."""
+
+
+def attachment_path(instance, filename):
+    # A random name on disk: the original name is kept in the row, never trusted as a path.
+    import uuid
+
+    return f"proposals/{instance.proposal.edition_id}/{instance.proposal_id}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    """A file attached to a proposal; stored outside the web root (PB-6)."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    content_type = models.CharField(max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.original_name
