@@ -35,9 +35,10 @@ def phase_refusal(edition, phase: str, now=None) -> str | None:
     ends = getattr(edition, f"{phase}_ends_at")
     state = {"intake": Edition.State.INTAKE, "voting": Edition.State.VOTING}[phase]
     names = {"intake": _("Proposal intake"), "voting": _("Voting")}
-    if edition.state == state and (starts is None or starts <= now) and (ends is None or now < ends):
+    within_dates = (starts is None or starts <= now) and (ends is None or now < ends)
+    if edition.state == state and within_dates:
         return None
-    if ends is not None and now >= ends or _is_past(edition.state, state):
+    if (ends is not None and now >= ends) or _is_past(edition.state, state):
         if ends is not None:
             return _("%(phase)s closed on %(date)s.") % {"phase": names[phase], "date": _date(ends)}
         return _("%(phase)s is closed.") % {"phase": names[phase]}
