@@ -23,7 +23,7 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(PY) manage.py makemigrations --check --dry-run > /dev/null
+	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run > /dev/null
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
