@@ -207,6 +207,12 @@ ANYMAIL = {
 # Keep rendered bodies after sending so that the demo outbox can show them. Off in
 # production: bodies carry one-time links and are wiped once the message is sent.
 WOTUM_OUTBOX_KEEP_BODIES = env_bool("WOTUM_OUTBOX_KEEP_BODIES", DEBUG)
+# The key of the hashes that stand in for PESELs and voters' e-mail addresses (one ballot per
+# PESEL, three cards per address). Set it once and keep it: changing it makes earlier
+# ballots unrecognisable. Derived from SECRET_KEY if unset.
+WOTUM_HASH_KEY = os.environ.get("WOTUM_HASH_KEY") or f"wotum-hash:{SECRET_KEY}"
+# Voting-link requests per client address (django-ratelimit's rate syntax).
+WOTUM_LINK_RATE = os.environ.get("WOTUM_LINK_RATE", "30/10m")
 # The public base URL used in e-mailed links.
 WOTUM_BASE_URL = os.environ.get("WOTUM_BASE_URL", "http://127.0.0.1:8000")
 

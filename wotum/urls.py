@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("pb/", include("intake.urls")),
+    path("vote/", include("ballots.urls")),
     path("review/", include("workflows.urls")),
     path("reports/", include("reports.urls")),
     path("org/", include("audit.urls")),

@@ -1,0 +1,259 @@
+"""The poll store shared by every process: polls, options, ballots and votes.
+
+A participatory-budget vote is a ``BallotBox`` grouping polls (one per pool) with its
+casting rules as data; a resolution or a council motion is a ``Poll`` of its own whose
+votes belong to named voters. Every vote, whatever the process, is a ``Vote`` for an
+``Option`` with a weight; the counting core counts them from one aggregate query.
+"""
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from viewflow.fsm import FSMField
+
+
+class BallotBox(models.Model):
+    """The polls of one ballot card and the rules for casting it (PB-13 … PB-20)."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("prepared")
+        OPEN = "open", _("open")
+        CLOSED = "closed", _("closed")
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT,
+                                     related_name="+")
+    title = models.CharField(_("title"), max_length=200)
+    state = FSMField(max_length=10, choices=State.choices, default=State.DRAFT,
+                     enforce_initial=True)
+    opens_at = models.DateTimeField(_("opens"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("closes"), null=True, blank=True)
+    cards_per_email = models.PositiveSmallIntegerField(_("cards per e-mail address"), default=3)
+    pesel_required = models.BooleanField(_("check PESEL"), default=True)
+    minimum_age = models.PositiveSmallIntegerField(_("minimum age"), default=16)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ballot box")
+        verbose_name_plural = _("ballot boxes")
+        permissions = [("enter_paper_ballot", _("Can enter paper ballot cards")),
+                       ("view_live_report", _("Can see live voting reports"))]
+
+    def __str__(self):
+        return self.title
+
+    @state.transition(source=State.DRAFT, target=State.OPEN, permission=None)
+    def open(self):
+        """Open the box: links may be requested and cards cast."""
+
+    @state.transition(source=State.OPEN, target=State.CLOSED, permission=None)
+    def close(self):
+        """Close the box: nothing more is cast."""
+
+
+class Poll(models.Model):
+    """One question: a pool's projects, or a motion voted FOR / AGAINST / ABSTAIN."""
+
+    class Kind(models.TextChoices):
+        APPROVAL = "approval", _("choose projects")
+        MOTION = "motion", _("for, against, abstain")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("prepared")
+        OPEN = "open", _("open")
+        CLOSED = "closed", _("closed")
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT,
+                                     related_name="+")
+    box = models.ForeignKey(BallotBox, null=True, blank=True, on_delete=models.CASCADE,
+                            related_name="polls")
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.APPROVAL)
+    # Polls of one box sharing a group are alternatives: the voter picks one of them (a
+    # district), then options in it. An empty group stands alone (the city-wide pool).
+    choice_group = models.CharField(max_length=40, blank=True)
+    max_choices = models.PositiveSmallIntegerField(_("choices allowed"), default=1)
+    budget = models.DecimalField(_("budget"), max_digits=14, decimal_places=2, null=True,
+                                 blank=True)
+    allow_change = models.BooleanField(_("votes may change until close"), default=False)
+    state = FSMField(max_length=10, choices=State.choices, default=State.DRAFT,
+                     enforce_initial=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["box", "position", "id"]
+        verbose_name = _("poll")
+        verbose_name_plural = _("polls")
+
+    def __str__(self):
+        return self.title
+
+    @state.transition(source=State.DRAFT, target=State.OPEN, permission=None)
+    def open(self):
+        """Open the poll for votes."""
+
+    @state.transition(source=State.OPEN, target=State.CLOSED, permission=None)
+    def close(self):
+        """Close the poll."""
+
+
+class Option(models.Model):
+    """A project on the ballot (numbered), or FOR / AGAINST / ABSTAIN."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="options")
+    code = models.CharField(_("number"), max_length=40)
+    label = models.CharField(_("label"), max_length=300)
+    cost = models.DecimalField(_("cost"), max_digits=14, decimal_places=2, null=True,
+                               blank=True)
+    position = models.PositiveIntegerField(default=0)
+    source_id = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["poll", "position", "id"]
+        verbose_name = _("option")
+        verbose_name_plural = _("options")
+        constraints = [models.UniqueConstraint(fields=["poll", "code"],
+                                               name="option_unique_code")]
+
+    def __str__(self):
+        return f"{self.code} {self.label}".strip()
+
+
+class EmailQuota(models.Model):
+    """How many cards one e-mail address was sent in one box (PB-16)."""
+
+    box = models.ForeignKey(BallotBox, on_delete=models.CASCADE, related_name="+")
+    email_digest = models.CharField(max_length=64)
+    issued = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["box", "email_digest"], name="quota_unique_email"),
+        ]
+
+    def __str__(self):
+        return f"{self.email_digest[:8]}… {self.issued}"
+
+
+class BallotLink(models.Model):
+    """A single-use, expiring link to a ballot card; only the token's hash is kept."""
+
+    class State(models.TextChoices):
+        ISSUED = "issued", _("sent")
+        USED = "used", _("used")
+
+    box = models.ForeignKey(BallotBox, on_delete=models.CASCADE, related_name="links")
+    token_digest = models.CharField(max_length=64, unique=True)
+    email_digest = models.CharField(max_length=64, db_index=True)
+    # Kept only until the card is cast, to send the receipt; then blanked.
+    email = models.EmailField(blank=True)
+    state = FSMField(max_length=10, choices=State.choices, default=State.ISSUED,
+                     enforce_initial=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ballot link")
+        verbose_name_plural = _("ballot links")
+
+    def __str__(self):
+        return f"{self.box_id}:{self.token_digest[:8]}…"
+
+    @state.transition(source=State.ISSUED, target=State.USED, permission=None)
+    def use(self):
+        """Consume the link when its card is cast."""
+
+
+class Ballot(models.Model):
+    """One ballot card as cast, valid or not; an invalid card is kept with its reason."""
+
+    class State(models.TextChoices):
+        RECEIVED = "received", _("received")
+        CAST = "cast", _("valid")
+        COUNTED = "counted", _("counted")
+        INVALID = "invalid", _("invalid")
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("e-mail link")
+        PAPER = "paper", _("paper card")
+
+    class InvalidReason(models.TextChoices):
+        PESEL_ALREADY_VOTED = "pesel_already_voted", _("PESEL already voted")
+        ANNULLED = "annulled", _("annulled by the commission")
+
+    box = models.ForeignKey(BallotBox, on_delete=models.PROTECT, related_name="ballots")
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    state = FSMField(_("status"), max_length=10, choices=State.choices,
+                     default=State.RECEIVED, enforce_initial=True)
+    invalid_reason = models.CharField(_("why invalid"), max_length=40, blank=True,
+                                      choices=InvalidReason.choices)
+    pesel_digest = models.CharField(max_length=64, blank=True)
+    birth_date = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=1, blank=True)
+    link = models.OneToOneField(BallotLink, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="ballot")
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    receipt_code = models.CharField(_("receipt"), max_length=16, unique=True)
+    cast_at = models.DateTimeField(_("cast"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ballot")
+        verbose_name_plural = _("ballots")
+        constraints = [
+            # One valid ballot per PESEL per box, whatever the channel (PB-17).
+            models.UniqueConstraint(
+                fields=["box", "pesel_digest"],
+                condition=models.Q(state__in=["cast", "counted"]) & ~models.Q(pesel_digest=""),
+                name="ballot_one_valid_per_pesel"),
+        ]
+        indexes = [models.Index(fields=["box", "state"])]
+
+    def __str__(self):
+        return self.receipt_code
+
+    @state.transition(source=State.RECEIVED, target=State.CAST, permission=None)
+    def accept(self):
+        """Accept a received card as valid."""
+
+    @state.transition(source=[State.RECEIVED, State.CAST], target=State.INVALID,
+                      permission=None)
+    def invalidate(self, reason: str):
+        """Keep the card, but not in the count, with the reason why."""
+        self.invalid_reason = reason
+
+    @state.transition(source=State.CAST, target=State.COUNTED, permission=None)
+    def count(self):
+        """Mark a valid card as counted in the final result."""
+
+
+class Vote(models.Model):
+    """A vote for one option, with a weight: 1 for a resident or councillor, shares for a
+    shareholder. ``counts`` is False for the votes of an invalid card and for a named
+    voter's superseded votes, which are kept for the audit."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.PROTECT, related_name="votes")
+    option = models.ForeignKey(Option, on_delete=models.PROTECT, related_name="votes")
+    ballot = models.ForeignKey(Ballot, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="votes")
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    weight = models.PositiveBigIntegerField(default=1)
+    counts = models.BooleanField(default=True)
+    cast_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        constraints = [
+            # One live vote per named voter per poll.
+            models.UniqueConstraint(fields=["poll", "voter"],
+                                    condition=models.Q(counts=True, voter__isnull=False),
+                                    name="vote_one_live_per_voter"),
+            models.UniqueConstraint(fields=["ballot", "option"],
+                                    condition=models.Q(ballot__isnull=False),
+                                    name="vote_one_per_option_per_ballot"),
+        ]
+        indexes = [models.Index(fields=["poll", "counts", "option"])]
+
+    def __str__(self):
+        return f"{self.poll_id}:{self.option_id}×{self.weight}"

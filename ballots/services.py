@@ -1,0 +1,177 @@
+"""Writes of the poll store: voting links, ballot cards, votes."""
+import secrets
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import audit_record
+from notifications.services import email_queue_template
+
+from .hashing import keyed_digest, token_digest
+from .models import Ballot, BallotBox, BallotLink, EmailQuota, Option, Vote
+from .pesel import PeselFacts
+from .windows import window_refusal
+
+RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
+AUDIT_SHARDS = 8  # audit chains per box: casting is not serialised on one chain head
+
+
+class BallotRefused(Exception):
+    """A link or card refused; ``code`` says why, ``message`` says it to the voter."""
+
+    def __init__(self, code: str, message: str):
+        self.code, self.message = code, message
+        super().__init__(message)
+
+
+def email_normalise(address: str) -> str:
+    return (address or "").strip().lower()
+
+
+def box_refusal(box: BallotBox, now=None) -> str | None:
+    """Why cards cannot be requested or cast in ``box`` now; None while voting is open."""
+    return window_refusal(_("Voting"), is_open_state=box.state == BallotBox.State.OPEN,
+                          is_past_state=box.state == BallotBox.State.CLOSED,
+                          starts=box.opens_at, ends=box.closes_at, now=now)
+
+
+def ballot_link_request(*, box: BallotBox, email: str, base_url: str) -> BallotLink:
+    """Send a single-use link to a ballot card, at most ``cards_per_email`` per address.
+
+    The cap is a conditional UPDATE on the address's quota row: concurrent requests queue
+    on the row lock and re-check the condition, so exactly the allowed number pass.
+    """
+    address = email_normalise(email)
+    refusal = box_refusal(box)
+    if refusal:
+        raise BallotRefused("closed", refusal)
+    digest = keyed_digest("email", address)
+    with transaction.atomic():
+        quota, _created = EmailQuota.objects.get_or_create(box=box, email_digest=digest)
+        granted = EmailQuota.objects.filter(
+            pk=quota.pk, issued__lt=box.cards_per_email).update(issued=F("issued") + 1)
+        if not granted:
+            raise BallotRefused("quota", _("The maximum number of forms has been sent for "
+                                           "address %(address)s.") % {"address": address})
+        token = secrets.token_urlsafe(32)
+        link = BallotLink.objects.create(box=box, token_digest=token_digest(token),
+                                         email_digest=digest, email=address,
+                                         expires_at=box.closes_at)
+        email_queue_template(
+            to=address, template="ballots/email/link", kind="ballot_link",
+            organisation=box.organisation,
+            context={"box": box, "url": base_url.rstrip("/") + reverse("ballots:card",
+                                                                         args=[token])})
+    return link
+
+
+def ballot_link_resolve(token: str, now=None) -> BallotLink:
+    """The link behind ``token``, or a refusal that tells the voter what happened."""
+    link = (BallotLink.objects.select_related("box", "box__organisation")
+            .filter(token_digest=token_digest(token or "")).first())
+    if link is None:
+        raise BallotRefused("forged", _("This link is not valid. Check that you opened the "
+                                        "whole link from the e-mail, or request a new one."))
+    if link.state == BallotLink.State.USED:
+        raise BallotRefused("used", _("This link has already been used to cast a ballot. "
+                                      "Each link works once."))
+    now = now or timezone.now()
+    refusal = box_refusal(link.box, now)
+    if refusal:
+        raise BallotRefused("closed", refusal)
+    if link.expires_at is not None and now >= link.expires_at:
+        raise BallotRefused("expired", _("This link has expired."))
+    return link
+
+
+@dataclass
+class CardChoices:
+    """What a voter marked: option ids per poll id (an empty list: did not vote there)."""
+
+    by_poll: dict[int, list[int]] = field(default_factory=dict)
+
+
+def _checked_options(box: BallotBox, choices: CardChoices) -> list[Option]:
+    polls = {poll.pk: poll for poll in box.polls.all()}
+    wanted = [pk for pks in choices.by_poll.values() for pk in pks]
+    options = {o.pk: o for o in Option.objects.filter(pk__in=wanted, poll__box=box)}
+    groups_used: set[str] = set()
+    for poll_id, option_ids in choices.by_poll.items():
+        poll = polls.get(poll_id)
+        if poll is None or any(options.get(pk) is None or options[pk].poll_id != poll_id
+                               for pk in option_ids):
+            raise BallotRefused("choices", _("The card lists a project that is not on it."))
+        if len(option_ids) > poll.max_choices:
+            raise BallotRefused("choices", _("Too many projects chosen in “%(poll)s”.")
+                                % {"poll": poll.title})
+        if option_ids and poll.choice_group:
+            if poll.choice_group in groups_used:
+                raise BallotRefused("choices", _("Projects may be chosen in one district only."))
+            groups_used.add(poll.choice_group)
+    return [options[pk] for pk in wanted]
+
+
+def _receipt_code() -> str:
+    return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(10))
+
+
+def ballot_cast(*, box: BallotBox, choices: CardChoices, pesel: PeselFacts | None,
+                channel: str, link: BallotLink | None = None, entered_by=None) -> Ballot:
+    """Record a card: valid, or — its PESEL having voted already — invalid with the reason.
+
+    One transaction: the link is consumed, the card and its votes stored, the audit row
+    written. The partial unique index on (box, PESEL digest) of valid cards decides which
+    of two simultaneous cards with one PESEL is valid; the other is kept as invalid.
+    """
+    options = _checked_options(box, choices)
+    with transaction.atomic():
+        if link is not None:
+            link = BallotLink.objects.select_for_update().get(pk=link.pk)
+            if link.state != BallotLink.State.ISSUED:
+                raise BallotRefused("used", _("This link has already been used to cast a "
+                                              "ballot. Each link works once."))
+        ballot = Ballot.objects.create(
+            box=box, channel=channel, link=link, entered_by=entered_by,
+            receipt_code=_receipt_code(), pesel_digest=pesel.digest if pesel else "",
+            birth_date=pesel.birth_date if pesel else None, sex=pesel.sex if pesel else "")
+        ballot = _ballot_accept_or_invalidate(ballot)
+        valid = ballot.state == Ballot.State.CAST
+        Vote.objects.bulk_create([Vote(poll_id=o.poll_id, option=o, ballot=ballot, counts=valid)
+                                  for o in options])
+        receipt_to = _link_consume(link) if link is not None else ""
+        audit_record(action="ballot.cast", actor=entered_by, obj=ballot,
+                     organisation=box.organisation, from_state=Ballot.State.RECEIVED,
+                     to_state=ballot.state, stream=f"box:{box.pk}:{ballot.pk % AUDIT_SHARDS}",
+                     details={"channel": channel, "reason": ballot.invalid_reason})
+        if receipt_to:
+            email_queue_template(to=receipt_to, template="ballots/email/receipt",
+                                 kind="ballot_receipt", organisation=box.organisation,
+                                 context={"box": box, "ballot": ballot})
+    return ballot
+
+
+def _ballot_accept_or_invalidate(ballot: Ballot) -> Ballot:
+    try:
+        with transaction.atomic():
+            ballot.accept()
+            ballot.save(update_fields=["state"])
+        return ballot
+    except IntegrityError:
+        ballot = Ballot.objects.get(pk=ballot.pk)  # back to "received" after the savepoint
+        ballot.invalidate(reason=Ballot.InvalidReason.PESEL_ALREADY_VOTED)
+        ballot.save(update_fields=["state", "invalid_reason"])
+        return ballot
+
+
+def _link_consume(link: BallotLink) -> str:
+    """Mark the link used and forget its address; return the address for the receipt."""
+    address = link.email
+    link.use()
+    link.used_at = timezone.now()
+    link.email = ""
+    link.save(update_fields=["state", "used_at", "email"])
+    return address

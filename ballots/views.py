@@ -1,0 +1,120 @@
+"""The voter's pages: request a link, fill in the card, check a receipt; staff enter paper."""
+from django.conf import settings
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django_ratelimit.core import is_ratelimited
+
+from .forms import BallotCardForm, LinkRequestForm
+from .models import Ballot, BallotBox
+from .selectors import receipt_lookup
+from .services import (
+    BallotRefused,
+    ballot_cast,
+    ballot_link_request,
+    ballot_link_resolve,
+    box_refusal,
+)
+
+
+@require_http_methods(["GET", "POST"])
+def link_request(request, box_id):
+    box = get_object_or_404(BallotBox.objects.select_related("organisation"), pk=box_id)
+    form = LinkRequestForm(request.POST or None)
+    refusal = box_refusal(box)
+    if request.method == "POST" and not refusal and form.is_valid():
+        if is_ratelimited(request, group="ballot-link", key="ip",
+                          rate=settings.WOTUM_LINK_RATE, increment=True):
+            form.add_error(None, _("Too many requests from this connection. Please try "
+                                   "again in a few minutes."))
+        else:
+            try:
+                ballot_link_request(box=box, email=form.cleaned_data["email"],
+                                    base_url=settings.WOTUM_BASE_URL)
+            except BallotRefused as refused:
+                form.add_error("email" if refused.code == "quota" else None, refused.message)
+            else:
+                request.session["ballot_link_sent_to"] = form.cleaned_data["email"].lower()
+                return redirect("ballots:link_sent", box_id=box.pk)
+    return render(request, "ballots/link_request.html",
+                  {"box": box, "form": form, "refusal": refusal})
+
+
+def link_sent(request, box_id):
+    box = get_object_or_404(BallotBox, pk=box_id)
+    address = request.session.get("ballot_link_sent_to")
+    if not address:
+        return redirect("ballots:link_request", box_id=box.pk)
+    return render(request, "ballots/link_sent.html", {"box": box, "address": address})
+
+
+@require_http_methods(["GET", "POST"])
+def card(request, token):
+    try:
+        link = ballot_link_resolve(token)
+    except BallotRefused as refused:
+        return render(request, "ballots/refused.html", {"refusal": refused}, status=410
+                      if refused.code in {"used", "expired", "closed"} else 404)
+    box = link.box
+    form = BallotCardForm(request.POST or None, box=box)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ballot = ballot_cast(box=box, choices=form.choices, pesel=form.pesel_facts
+                                 if box.pesel_required else None,
+                                 channel=Ballot.Channel.EMAIL, link=link)
+        except BallotRefused as refused:
+            return render(request, "ballots/refused.html", {"refusal": refused}, status=410)
+        request.session["ballot_receipt"] = ballot.receipt_code
+        return redirect("ballots:thanks")
+    return render(request, "ballots/card.html", {"box": box, "form": form})
+
+
+def thanks(request):
+    ballot = receipt_lookup(request.session.get("ballot_receipt", ""))
+    if ballot is None:
+        raise Http404
+    return render(request, "ballots/thanks.html", {"ballot": ballot, "box": ballot.box})
+
+
+def receipt_check(request):
+    code = request.GET.get("code", "")
+    ballot = receipt_lookup(code) if code else None
+    return render(request, "ballots/receipt_check.html",
+                  {"code": code, "ballot": ballot, "checked": bool(code)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def paper_entry(request, box_id):
+    """Staff at a voting point type in paper cards, one after another (PB-19)."""
+    box = get_object_or_404(BallotBox.objects.select_related("organisation"), pk=box_id)
+    if not request.user.has_perm("ballots.enter_paper_ballot", box):
+        raise Http404  # other organisations' boxes are not even acknowledged
+    refusal = box_refusal(box)
+    form = BallotCardForm(request.POST or None, box=box)
+    if request.method == "POST" and not refusal and form.is_valid():
+        ballot = ballot_cast(box=box, choices=form.choices,
+                             pesel=form.pesel_facts if box.pesel_required else None,
+                             channel=Ballot.Channel.PAPER, entered_by=request.user)
+        if ballot.state == Ballot.State.CAST:
+            flash.success(request, _("Card %(code)s recorded as valid.")
+                          % {"code": ballot.receipt_code})
+        else:
+            flash.warning(request, _("Card %(code)s recorded as invalid: %(reason)s.")
+                          % {"code": ballot.receipt_code,
+                             "reason": ballot.get_invalid_reason_display()})
+        return redirect("ballots:paper_entry", box_id=box.pk)
+    return render(request, "ballots/paper_entry.html",
+                  {"box": box, "form": form, "refusal": refusal})
+
+
+def blank_card(request, box_id):
+    """A blank card to print for voting points (PB-20)."""
+    box = get_object_or_404(BallotBox.objects.select_related("organisation"), pk=box_id)
+    if not request.user.has_perm("ballots.enter_paper_ballot", box):
+        raise Http404
+    return render(request, "ballots/blank_card.html",
+                  {"box": box, "form": BallotCardForm(box=box)})

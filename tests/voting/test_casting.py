@@ -1,0 +1,106 @@
+"""PB-17, PB-19: one valid ballot per PESEL across channels; invalid cards are kept."""
+import pytest
+from django.urls import reverse
+
+from audit.models import AuditRecord
+from audit.selectors import audit_chain_verify
+from ballots.models import Ballot, BallotLink, Vote
+from ballots.pesel import pesel_digest
+from notifications.models import OutboundEmail
+from organisations.roles import Role
+from tests.voting.conftest import PESEL_ADULT_F, PESEL_ADULT_M, card_data, first_option, issue_token
+
+pytestmark = pytest.mark.django_db
+
+
+def _vote_by_link(client, box, email, pesel=PESEL_ADULT_M):
+    token = issue_token(box, email)
+    data = card_data(box, local=first_option(box, "Chwałowice").pk,
+                     citywide=first_option(box, "Ogólnomiejski").pk, pesel=pesel)
+    return client.post(reverse("ballots:card", args=[token]), data, follow=True)
+
+
+def test_casting_consumes_the_link_stores_votes_and_thanks_the_voter(client, box):
+    page = _vote_by_link(client, box, "anna@example.org")
+    html = page.content.decode()
+    assert "dziękujemy za wypełnienie ankiety" in html
+    ballot = Ballot.objects.get()
+    assert ballot.state == Ballot.State.CAST and ballot.receipt_code in html
+    assert ballot.pesel_digest == pesel_digest(PESEL_ADULT_M)
+    assert PESEL_ADULT_M not in str(Ballot.objects.values().get())
+    assert (ballot.birth_date.isoformat(), ballot.sex) == ("1990-01-01", "M")
+    assert Vote.objects.filter(ballot=ballot, counts=True).count() == 2
+    link = BallotLink.objects.get()
+    assert link.state == BallotLink.State.USED and link.email == ""
+    receipt = OutboundEmail.objects.get(kind="ballot_receipt")
+    assert receipt.to == "anna@example.org" and ballot.receipt_code in receipt.body_text
+
+
+def test_second_card_with_the_same_pesel_is_kept_as_invalid_and_the_voter_told(client, box):
+    _vote_by_link(client, box, "anna@example.org")
+    page = _vote_by_link(client, box, "anna@example.org")
+    assert "zapisana jako nieważna" in page.content.decode()
+    first, second = Ballot.objects.order_by("id")
+    assert first.state == Ballot.State.CAST
+    assert (second.state, second.invalid_reason) == (Ballot.State.INVALID,
+                                                    Ballot.InvalidReason.PESEL_ALREADY_VOTED)
+    assert Vote.objects.filter(ballot=second, counts=False).count() == 2
+    assert Vote.objects.filter(counts=True).count() == 2
+
+
+def test_paper_and_email_cards_with_one_pesel_give_one_valid_and_one_invalid(client, box,
+                                                                             staff):
+    clerk = staff(Role.INTAKE_CLERK)
+    client.force_login(clerk)
+    data = card_data(box, local=first_option(box, "Boguszowice").pk, abstain_citywide=True,
+                     pesel=PESEL_ADULT_F)
+    response = client.post(reverse("ballots:paper_entry", args=[box.pk]), data, follow=True)
+    assert "zapisana jako ważna" in response.content.decode()
+    client.logout()
+    _vote_by_link(client, box, "anna@example.org", pesel=PESEL_ADULT_F)
+
+    paper, email = Ballot.objects.order_by("id")
+    assert (paper.channel, paper.state, paper.entered_by) == ("paper", "cast", clerk)
+    assert (email.channel, email.state) == ("email", "invalid")
+
+
+def test_every_card_writes_an_audit_row_and_the_chain_holds(client, box):
+    _vote_by_link(client, box, "a@example.org")
+    _vote_by_link(client, box, "b@example.org")
+    rows = AuditRecord.objects.filter(action="ballot.cast")
+    assert sorted(rows.values_list("to_state", flat=True)) == ["cast", "invalid"]
+    assert audit_chain_verify() == []
+
+
+def test_receipt_check_shows_status_but_no_choices(client, box):
+    _vote_by_link(client, box, "a@example.org")
+    ballot = Ballot.objects.get()
+    page = client.get(reverse("ballots:receipt_check"), {"code": ballot.receipt_code.lower()})
+    html = page.content.decode()
+    assert "należy do ważnej karty" in html
+    assert "Projekt" not in html  # no project names: choices stay secret
+    unknown = client.get(reverse("ballots:receipt_check"), {"code": "NOPE"})
+    assert "Żadna karta nie ma takiego kodu" in unknown.content.decode()
+
+
+def test_paper_entry_is_404_for_residents_and_other_organisations(client, box, staff,
+                                                                  user_factory, other_city):
+    url = reverse("ballots:paper_entry", args=[box.pk])
+    client.force_login(user_factory())
+    assert client.get(url).status_code == 404
+    client.force_login(staff(Role.INTAKE_CLERK, organisation=other_city))
+    assert client.get(url).status_code == 404
+    client.force_login(staff(Role.BUDGET_ADMIN))
+    assert client.get(url).status_code == 200
+    assert client.get(reverse("ballots:blank_card", args=[box.pk])).status_code == 200
+
+
+def test_a_card_cannot_name_an_option_of_another_box(client, city, box):
+    from tests.voting.conftest import box_make
+
+    other = box_make(city)
+    token = issue_token(box, "a@example.org")
+    data = card_data(box, local=first_option(other, "Boguszowice").pk, abstain_citywide=True)
+    page = client.post(reverse("ballots:card", args=[token]), data)
+    assert page.status_code == 200  # the form refuses a value that is not on this card
+    assert not Ballot.objects.exists()
