@@ -32,8 +32,9 @@ def link_request(request, box_id):
                                    "again in a few minutes."))
         else:
             try:
+                # The host the voter used (checked against ALLOWED_HOSTS) makes the link.
                 ballot_link_request(box=box, email=form.cleaned_data["email"],
-                                    base_url=settings.WOTUM_BASE_URL)
+                                    base_url=request.build_absolute_uri("/"))
             except BallotRefused as refused:
                 form.add_error("email" if refused.code == "quota" else None, refused.message)
             else:

@@ -17,6 +17,8 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
 
     def handle(self, *args, port, host, **options):
+        # E-mailed links must point at the port the demo serves, in both processes.
+        os.environ["WOTUM_BASE_URL"] = settings.WOTUM_BASE_URL = f"http://{host}:{port}"
         worker = subprocess.Popen(  # noqa: S603 - fixed arguments
             [sys.executable, "-m", "celery", "-A", "wotum", "worker", "--beat", "--pool=solo",
              "--loglevel=WARNING", "--schedule", str(settings.VAR_DIR / "celerybeat-schedule")],
