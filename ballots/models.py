@@ -257,3 +257,33 @@ class Vote(models.Model):
 
     def __str__(self):
         return f"{self.poll_id}:{self.option_id}×{self.weight}"
+
+
+class ResultSnapshot(models.Model):
+    """A poll's result as computed once: immutable, with its rule, time and digest (PB-21).
+
+    Recomputing from the same votes with the same rule gives the same ``digest``; a
+    changed digest means the votes changed.
+    """
+
+    poll = models.ForeignKey(Poll, on_delete=models.PROTECT, related_name="results")
+    rule = models.CharField(_("rule"), max_length=30)
+    computed_at = models.DateTimeField(_("computed"), auto_now_add=True)
+    computed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    ballots = models.PositiveIntegerField(_("ballots counted"))
+    data = models.JSONField()
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["poll", "-computed_at", "-id"]
+        verbose_name = _("result")
+        verbose_name_plural = _("results")
+
+    def __str__(self):
+        return f"{self.poll} ({self.rule}, {self.computed_at:%Y-%m-%d %H:%M})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("A result snapshot is immutable; compute a new one.")
+        super().save(*args, **kwargs)
