@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -27,10 +26,11 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
+# Without SECRET_KEY (and with DEBUG off) the site refuses to sign anything: Django raises
+# as soon as a session, a token or a keyed hash needs the key. Commands that need no key,
+# such as `manage.py pabulib select`, still run.
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DJANGO_DEBUG is off.")
+if not SECRET_KEY and DEBUG:
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
@@ -187,6 +187,12 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Never routed: no URL pattern serves MEDIA_ROOT (only the test live server maps it).
 MEDIA_URL = "/private-media/"
+# Uploads (PB-6): a file over FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB, Django's default) streams
+# to a temporary file, never into memory; per-edition size and count limits are checked by
+# intake's services. Cap the whole request body at the reverse proxy too (nginx:
+# client_max_body_size 60m). Stored files are readable by the application user only.
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+FILE_UPLOAD_PERMISSIONS = 0o640
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -210,7 +216,8 @@ WOTUM_OUTBOX_KEEP_BODIES = env_bool("WOTUM_OUTBOX_KEEP_BODIES", DEBUG)
 # The key of the hashes that stand in for PESELs and voters' e-mail addresses (one ballot per
 # PESEL, three cards per address). Set it once and keep it: changing it makes earlier
 # ballots unrecognisable. Derived from SECRET_KEY if unset.
-WOTUM_HASH_KEY = os.environ.get("WOTUM_HASH_KEY") or f"wotum-hash:{SECRET_KEY}"
+WOTUM_HASH_KEY = os.environ.get("WOTUM_HASH_KEY") or (f"wotum-hash:{SECRET_KEY}"
+                                                       if SECRET_KEY else "")
 # Voting-link requests per client address (django-ratelimit's rate syntax).
 WOTUM_LINK_RATE = os.environ.get("WOTUM_LINK_RATE", "30/10m")
 # The public base URL used in e-mailed links.
