@@ -11,4 +11,5 @@ urlpatterns = [
     path("receipt/", views.receipt_check, name="receipt_check"),
     path("<int:box_id>/paper/", views.paper_entry, name="paper_entry"),
     path("<int:box_id>/blank-card/", views.blank_card, name="blank_card"),
+    path("<int:box_id>/report/", views.live_report, name="live_report"),
 ]

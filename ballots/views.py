@@ -119,3 +119,15 @@ def blank_card(request, box_id):
         raise Http404
     return render(request, "ballots/blank_card.html",
                   {"box": box, "form": BallotCardForm(box=box)})
+
+
+@login_required
+def live_report(request, box_id):
+    """Staff follow the vote as it happens (PB-22)."""
+    from .statistics import box_statistics
+
+    box = get_object_or_404(BallotBox.objects.select_related("organisation"), pk=box_id)
+    if not request.user.has_perm("ballots.view_live_report", box):
+        raise Http404
+    return render(request, "ballots/live_report.html",
+                  {"box": box, "stats": box_statistics(box)})
