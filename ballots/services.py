@@ -175,3 +175,40 @@ def _link_consume(link: BallotLink) -> str:
     link.email = ""
     link.save(update_fields=["state", "used_at", "email"])
     return address
+
+
+def box_open(*, box: BallotBox, actor) -> BallotBox:
+    """Open a prepared box and its polls."""
+    with transaction.atomic():
+        box = BallotBox.objects.select_for_update().get(pk=box.pk)
+        box.open()
+        box.save(update_fields=["state"])
+        for poll in box.polls.filter(state="draft"):
+            poll.open()
+            poll.save(update_fields=["state"])
+        audit_record(action="box.open", actor=actor, obj=box, organisation=box.organisation,
+                     from_state=BallotBox.State.DRAFT, to_state=box.state)
+    return box
+
+
+def box_close(*, box: BallotBox, actor) -> int:
+    """Close the box and its polls; mark its valid cards counted. Return how many.
+
+    One set-based UPDATE rather than a transition per card: a city's million cards are
+    counted in one statement, and one audit row records how many.
+    """
+    with transaction.atomic():
+        box = BallotBox.objects.select_for_update().get(pk=box.pk)
+        if box.state != BallotBox.State.OPEN:
+            return 0
+        box.close()
+        box.save(update_fields=["state"])
+        for poll in box.polls.filter(state="open"):
+            poll.close()
+            poll.save(update_fields=["state"])
+        counted = Ballot.objects.filter(box=box, state=Ballot.State.CAST).update(
+            state=Ballot.State.COUNTED)
+        audit_record(action="box.close", actor=actor, obj=box, organisation=box.organisation,
+                     from_state=BallotBox.State.OPEN, to_state=box.state,
+                     details={"counted": counted})
+    return counted

@@ -104,3 +104,20 @@ def test_a_card_cannot_name_an_option_of_another_box(client, city, box):
     page = client.post(reverse("ballots:card", args=[token]), data)
     assert page.status_code == 200  # the form refuses a value that is not on this card
     assert not Ballot.objects.exists()
+
+
+def test_closing_the_box_counts_the_valid_cards_and_refuses_more(client, box):
+    from ballots.services import BallotRefused, box_close
+
+    _vote_by_link(client, box, "a@example.org")
+    _vote_by_link(client, box, "b@example.org")  # same PESEL: invalid
+    token = issue_token(box, "c@example.org")
+
+    assert box_close(box=box, actor=None) == 1
+    assert sorted(Ballot.objects.values_list("state", flat=True)) == ["counted", "invalid"]
+    assert set(box.polls.values_list("state", flat=True)) == {"closed"}
+    assert AuditRecord.objects.get(action="box.close").details == {"counted": 1}
+    page = client.get(reverse("ballots:card", args=[token]))
+    assert page.status_code == 410
+    with pytest.raises(BallotRefused):
+        issue_token(box, "d@example.org")
