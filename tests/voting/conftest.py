@@ -3,6 +3,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from ballots.models import BallotBox, Option, Poll
@@ -41,8 +42,10 @@ def box_make(organisation, *, state="open", districts=("Boguszowice", "Chwałowi
                               label=f"Projekt miejski {number}", cost=Decimal("400000"),
                               position=number)
     if state == "open":
-        box.open()
-        box.save()
+        from ballots.services import box_open
+
+        with transaction.atomic():
+            box = box_open(box=box, actor=None)
     return box
 
 
