@@ -119,5 +119,6 @@ def test_closing_the_box_counts_the_valid_cards_and_refuses_more(client, box):
     assert AuditRecord.objects.get(action="box.close").details == {"counted": 1}
     page = client.get(reverse("ballots:card", args=[token]))
     assert page.status_code == 410
+    box.refresh_from_db()
     with pytest.raises(BallotRefused):
         issue_token(box, "d@example.org")
