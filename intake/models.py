@@ -2,6 +2,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -69,6 +70,24 @@ class Edition(models.Model):
 
     def __str__(self):
         return self.name
+
+    # The phase dates in the order the phases follow one another.
+    PHASE_DATES = ("intake_starts_at", "intake_ends_at", "review_ends_at", "voting_starts_at",
+                   "voting_ends_at")
+
+    def clean(self):
+        """Refuse phase dates out of order: each given date after the one before it."""
+        errors, previous = {}, None
+        for name in self.PHASE_DATES:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if previous is not None and value < getattr(self, previous):
+                errors[name] = _("This date must not come before “%(other)s”.") % {
+                    "other": self._meta.get_field(previous).verbose_name}
+            previous = name
+        if errors:
+            raise ValidationError(errors)
 
     # Transitions: the administrator moves an edition by hand; the scheduler as the system.
     @state.transition(source=State.DRAFT, target=State.INTAKE, label=_("Open intake"),
@@ -216,7 +235,15 @@ class Proposal(models.Model):
         return user.pk not in {self.entered_by_id, self.applicant_id}
 
     def _may_submit(self, user) -> bool:
-        return user.pk == self.applicant_id or user.has_perm("intake.enter_paper_proposal", self)
+        # The applicant, or the clerk who typed it in from paper or imported it from a file;
+        # nobody submits a resident's online draft on their behalf.
+        if user.pk is not None and user.pk == self.applicant_id:
+            return True
+        if self.channel == self.Channel.PAPER:
+            return user.has_perm("intake.enter_paper_proposal", self)
+        if self.channel == self.Channel.IMPORT:
+            return user.has_perm("intake.import_proposals", self)
+        return False
 
     def _may_review_formally(self, user) -> bool:
         return user.has_perm("intake.review_formally", self) and self._not_own(user)

@@ -6,9 +6,25 @@ evaluation app, for instance, registers "review tasks still open" for opening th
 from collections.abc import Callable
 
 from django.utils import formats, timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 _blockers: dict[str, list[Callable]] = {}
+
+# Whole sentences per phase: Polish inflects the verb by the phase's grammatical gender.
+_REFUSALS = {
+    "intake": {
+        "closed_on": _("Proposal intake closed on %(date)s."),
+        "closed": _("Proposal intake is closed."),
+        "opens_on": _("Proposal intake opens on %(date)s."),
+        "not_open": _("Proposal intake has not opened yet."),
+    },
+    "voting": {
+        "closed_on": _("Voting closed on %(date)s."),
+        "closed": _("Voting is closed."),
+        "opens_on": _("Voting opens on %(date)s."),
+        "not_open": _("Voting has not opened yet."),
+    },
+}
 
 
 def blocker_register(transition: str, provider: Callable) -> None:
@@ -19,10 +35,12 @@ def blocker_register(transition: str, provider: Callable) -> None:
 
 def blockers_for(edition, transition: str) -> list[str]:
     """Every reason why ``transition`` cannot run now; empty when it can."""
-    return [reason for provider in _blockers.get(transition, []) for reason in provider(edition)]
+    return [str(reason) for provider in _blockers.get(transition, [])
+            for reason in provider(edition)]
 
 
-def _date(value) -> str:
+def date_display(value) -> str:
+    """A phase date as people read it: "30 May 2026, 23:59" in the local time zone."""
     return formats.date_format(timezone.localtime(value), "j E Y, H:i")
 
 
@@ -34,17 +52,17 @@ def phase_refusal(edition, phase: str, now=None) -> str | None:
     starts = getattr(edition, f"{phase}_starts_at")
     ends = getattr(edition, f"{phase}_ends_at")
     state = {"intake": Edition.State.INTAKE, "voting": Edition.State.VOTING}[phase]
-    names = {"intake": _("Proposal intake"), "voting": _("Voting")}
+    messages = _REFUSALS[phase]
     within_dates = (starts is None or starts <= now) and (ends is None or now < ends)
     if edition.state == state and within_dates:
         return None
     if (ends is not None and now >= ends) or _is_past(edition.state, state):
         if ends is not None:
-            return _("%(phase)s closed on %(date)s.") % {"phase": names[phase], "date": _date(ends)}
-        return _("%(phase)s is closed.") % {"phase": names[phase]}
-    if starts is not None:
-        return _("%(phase)s opens on %(date)s.") % {"phase": names[phase], "date": _date(starts)}
-    return _("%(phase)s has not opened yet.") % {"phase": names[phase]}
+            return str(messages["closed_on"]) % {"date": date_display(ends)}
+        return str(messages["closed"])
+    if starts is not None and starts > now:
+        return str(messages["opens_on"]) % {"date": date_display(starts)}
+    return str(messages["not_open"])
 
 
 def _is_past(current: str, phase_state: str) -> bool:
@@ -53,3 +71,11 @@ def _is_past(current: str, phase_state: str) -> bool:
     order = [Edition.State.DRAFT, Edition.State.INTAKE, Edition.State.REVIEW,
              Edition.State.VOTING, Edition.State.CLOSED]
     return order.index(current) > order.index(phase_state)
+
+
+def edition_without_pools(edition) -> list[str]:
+    """Intake cannot open before there is money to ask for (PB-2)."""
+    if not edition.pools.exists():
+        return [str(_("The edition has no pools yet: add the city-wide pool or a district "
+                      "pool."))]
+    return []

@@ -1,17 +1,28 @@
 """Writes for editions and proposals. Views, forms, tasks and imports call these."""
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from viewflow.fsm import TransitionNotAllowed
 
 from audit.services import audit_record
 from audit.transitions import transition_run
 
-from . import phases
-from .models import Attachment, Edition, Proposal
+from . import phases, selectors
+from .files import attachment_extension_check, attachment_type_check
+from .imports import ImportReport, import_read
+from .models import Attachment, Edition, Pool, Proposal
+from .signals import proposal_submitted
+
+EDITION_FIELDS = ("name", "year", *Edition.PHASE_DATES, "max_proposals_per_applicant",
+                  "max_attachments_per_proposal", "max_attachment_mb", "ballots_per_email",
+                  "pesel_required", "minimum_voter_age", "selection_rule")
+POOL_FIELDS = ("kind", "name", "budget", "choices_per_ballot", "position")
+PROPOSAL_FIELDS = ("title", "pool", "location", "description", "justification",
+                   "estimated_cost", "applicant_name", "applicant_email")
+# Settings stay changeable until the vote opens: ballots are printed from them then.
+EDITION_FROZEN = (Edition.State.VOTING, Edition.State.CLOSED)
 
 
 class PhaseBlocked(ValidationError):
@@ -62,6 +73,155 @@ def editions_advance_due(now=None) -> list[tuple[int, str, str]]:
     return report
 
 
+def edition_save(*, organisation, actor, fields: dict, pools: list[dict],
+                 edition: Edition | None = None) -> Edition:
+    """Create or change an edition and its pools as one audited step.
+
+    ``pools`` are dicts of POOL_FIELDS plus ``id`` (an existing pool) and ``delete``.
+    """
+    if not actor.has_perm("intake.manage_edition", edition or Edition(organisation=organisation)):
+        raise PermissionDenied
+    with transaction.atomic():
+        if edition is None:
+            edition, action = Edition(organisation=organisation), "edition.create"
+        else:
+            edition = Edition.objects.select_for_update().get(pk=edition.pk,
+                                                              organisation=organisation)
+            action = "edition.update"
+            if edition.state in EDITION_FROZEN:
+                raise ValidationError(_("The edition is in the phase “%(phase)s”; its settings "
+                                        "can no longer be changed.")
+                                      % {"phase": edition.get_state_display()}, code="phase")
+        changed = {name: str(fields[name]) for name in EDITION_FIELDS
+                   if name in fields and getattr(edition, name) != fields[name]}
+        for name in changed:
+            setattr(edition, name, fields[name])
+        edition.full_clean()
+        edition.save()
+        pool_changes = _pools_save(edition, pools)
+        audit_record(action=action, actor=actor, obj=edition, to_state=edition.state,
+                     details={"fields": changed, "pools": pool_changes})
+    return edition
+
+
+def _pools_check(rows: list[dict]) -> None:
+    names = [row["name"].strip().casefold() for row in rows]
+    repeated = sorted({row["name"] for row, name in zip(rows, names, strict=True)
+                       if names.count(name) > 1})
+    if repeated:
+        raise ValidationError(_("Two pools cannot have the same name: %(names)s.")
+                              % {"names": ", ".join(repeated)}, code="pool_name")
+    if sum(row["kind"] == Pool.Kind.CITYWIDE for row in rows) > 1:
+        raise ValidationError(_("An edition has at most one city-wide pool."), code="citywide")
+
+
+def _pools_save(edition: Edition, rows: list[dict]) -> list[str]:
+    existing = {pool.pk: pool for pool in edition.pools.all()}
+    _pools_check([row for row in rows if not row.get("delete")])
+    changes = []
+    # Removals first, so that a name can pass from a removed pool to a new one.
+    for row in sorted(rows, key=lambda row: not row.get("delete")):
+        pool = existing.get(row.get("id")) if row.get("id") else None
+        if row.get("delete"):
+            if pool is not None:
+                if pool.proposals.exists():
+                    raise ValidationError(_("The pool “%(name)s” has proposals; it cannot be "
+                                            "removed.") % {"name": pool.name}, code="pool_used")
+                pool.delete()
+                changes.append(f"-{pool.name}")
+            continue
+        pool = pool or Pool(edition=edition)
+        for name in POOL_FIELDS:
+            if name in row:
+                setattr(pool, name, row[name])
+        pool.full_clean()
+        pool.save()
+        changes.append(pool.name)
+    return changes
+
+
+def _create_permission_check(edition: Edition, actor, channel: str, applicant) -> None:
+    if channel == Proposal.Channel.ONLINE:
+        if applicant is None or applicant.pk != actor.pk:
+            raise PermissionDenied
+        if not selectors.account_confirmed(actor):
+            raise ValidationError(_("Confirm your e-mail address before you write a proposal."),
+                                  code="unconfirmed")
+    needed = {Proposal.Channel.PAPER: "intake.enter_paper_proposal",
+              Proposal.Channel.IMPORT: "intake.import_proposals"}.get(channel)
+    if needed and not actor.has_perm(needed, edition):
+        raise PermissionDenied
+
+
+def _fields_assign(proposal: Proposal, fields: dict) -> list[str]:
+    """Set PROPOSAL_FIELDS from ``fields``; return the names that changed."""
+    pool = fields.get("pool")
+    if pool is not None and pool.edition_id != proposal.edition_id:
+        raise ValidationError({"pool": _("Choose a pool of this edition.")})
+    changed = []
+    if pool is not None and proposal.pool_id != pool.pk:
+        proposal.pool = pool
+        changed.append("pool")
+    for name in PROPOSAL_FIELDS:
+        if name != "pool" and name in fields and getattr(proposal, name) != fields[name]:
+            setattr(proposal, name, fields[name])
+            changed.append(name)
+    if "applicant" in fields and proposal.applicant_id != getattr(fields["applicant"], "pk", None):
+        proposal.applicant = fields["applicant"]
+        changed.append("applicant")
+    return changed
+
+
+def proposal_create(*, edition: Edition, actor, fields: dict,
+                    channel: str = Proposal.Channel.ONLINE, applicant=None,
+                    import_key: str = "") -> Proposal:
+    """Start a draft: online by its applicant, from paper or a file by a clerk (PB-4, 7, 8)."""
+    _create_permission_check(edition, actor, channel, applicant)
+    refusal = edition.refusal("intake")
+    if refusal:
+        raise ValidationError(refusal, code="phase")
+    proposal = Proposal(edition=edition, organisation_id=edition.organisation_id,
+                        channel=channel, applicant=applicant, entered_by=actor,
+                        import_key=import_key)
+    _fields_assign(proposal, fields)
+    with transaction.atomic():
+        proposal.full_clean()
+        proposal.save()
+        audit_record(action="proposal.create", actor=actor, obj=proposal,
+                     to_state=proposal.state, details={"channel": channel})
+    return proposal
+
+
+def _editable_check(proposal: Proposal, actor) -> None:
+    """Refuse changes by the wrong person, after submission, or outside intake for drafts."""
+    if not selectors.proposal_editable_by(actor, proposal):
+        raise PermissionDenied
+    if proposal.state not in selectors.EDITABLE_STATES:
+        raise ValidationError(_("This proposal has been submitted (“%(state)s”); it can no "
+                                "longer be changed.") % {"state": proposal.get_state_display()},
+                              code="submitted")
+    if proposal.state == Proposal.State.DRAFT:
+        refusal = proposal.edition.refusal("intake")
+        if refusal:
+            raise ValidationError(refusal, code="phase")
+
+
+def proposal_update(*, proposal: Proposal, actor, fields: dict) -> Proposal:
+    """Change a draft (or a proposal returned for correction)."""
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().select_related("edition").get(
+            pk=proposal.pk)
+        _editable_check(locked, actor)
+        changed = _fields_assign(locked, fields)
+        if changed:
+            locked.full_clean()
+            locked.save()
+            audit_record(action="proposal.update", actor=actor, obj=locked,
+                         from_state=locked.state, to_state=locked.state,
+                         details={"fields": changed})
+    return locked
+
+
 def _applicant_submitted_count(proposal: Proposal) -> int:
     others = Proposal.objects.filter(edition=proposal.edition, number__isnull=False).exclude(
         pk=proposal.pk)
@@ -81,52 +241,112 @@ def proposal_submit(*, proposal: Proposal, actor) -> Proposal:
     """
     with transaction.atomic():
         edition = Edition.objects.select_for_update().get(pk=proposal.edition_id)
-        refusal = edition.refusal("intake") if proposal.state == Proposal.State.DRAFT else None
-        if refusal:
-            raise ValidationError(refusal, code="phase")
         current = Proposal.objects.get(pk=proposal.pk)
         if current.state == Proposal.State.SUBMITTED:
             return current  # a double submit: already done, nothing more to do
+        refusal = edition.refusal("intake") if current.state == Proposal.State.DRAFT else None
+        if refusal:
+            raise ValidationError(refusal, code="phase")
         limit = edition.max_proposals_per_applicant
         if current.number is None and _applicant_submitted_count(current) >= limit:
-            raise ValidationError(ngettext(
-                "You have already submitted %(limit)d proposal in this edition, the most allowed.",
-                "You have already submitted %(limit)d proposals in this edition, the most "
-                "allowed.", limit) % {"limit": limit}, code="limit")
+            raise ValidationError(_("The limit of proposals submitted by one applicant in this "
+                                    "edition has been reached (%(limit)d).") % {"limit": limit},
+                                  code="limit")
         fields = {"submitted_at": timezone.now()}
         if current.number is None:
             Edition.objects.filter(pk=edition.pk).update(
                 last_proposal_number=F("last_proposal_number") + 1)
             fields["number"] = Edition.objects.values_list(
                 "last_proposal_number", flat=True).get(pk=edition.pk)
-        return transition_run(current, "submit", actor=actor, save_fields=fields)
+        submitted = transition_run(current, "submit", actor=actor, save_fields=fields)
+        # Other apps (the review workflow) follow submissions in this same transaction.
+        proposal_submitted.send(sender=Proposal, proposal=submitted, actor=actor)
+        return submitted
 
 
 def attachment_add(*, proposal: Proposal, uploaded_file, actor) -> Attachment:
-    """Attach a file within the edition's limits; an over-limit file leaves the rest intact."""
+    """Attach a file within the edition's limits; a refused file leaves the rest intact."""
     edition = proposal.edition
-    max_bytes = edition.max_attachment_mb * 1024 * 1024
-    if uploaded_file.size > max_bytes:
+    attachment_extension_check(uploaded_file.name)
+    if uploaded_file.size > edition.max_attachment_mb * 1024 * 1024:
         raise ValidationError(
             _("The file “%(name)s” is %(size)s MB; the largest allowed is %(max)d MB.")
             % {"name": uploaded_file.name, "size": f"{uploaded_file.size / 1048576:.1f}",
                "max": edition.max_attachment_mb}, code="too_large")
+    content_type = attachment_type_check(uploaded_file)
     with transaction.atomic():
-        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
-        if locked.attachments.count() >= edition.max_attachments_per_proposal:
+        locked = Proposal.objects.select_for_update().select_related("edition").get(
+            pk=proposal.pk)
+        _editable_check(locked, actor)
+        if locked.attachments.count() >= locked.edition.max_attachments_per_proposal:
             raise ValidationError(
-                _("A proposal may have at most %(max)d attachments; remove one to add another.")
-                % {"max": edition.max_attachments_per_proposal}, code="too_many")
+                _("The file “%(name)s” was not added: a proposal may have at most %(max)d "
+                  "attachments; remove one to add another.")
+                % {"name": uploaded_file.name, "max": edition.max_attachments_per_proposal},
+                code="too_many")
         attachment = Attachment(proposal=locked, original_name=uploaded_file.name[:255],
-                                size=uploaded_file.size,
-                                content_type=getattr(uploaded_file, "content_type", "") or "",
+                                size=uploaded_file.size, content_type=content_type,
                                 uploaded_by=actor if getattr(actor, "pk", None) else None)
         attachment.file.save(attachment.original_name, uploaded_file, save=False)
         try:
             attachment.save()
+            audit_record(action="proposal.attach", actor=actor, obj=locked,
+                         details={"file": attachment.original_name, "size": attachment.size})
         except Exception:
             attachment.file.delete(save=False)
             raise
-        audit_record(action="proposal.attach", actor=actor, obj=locked,
-                     details={"file": attachment.original_name, "size": attachment.size})
     return attachment
+
+
+def attachment_remove(*, attachment: Attachment, actor) -> None:
+    """Remove an attachment from a proposal that can still be changed."""
+    with transaction.atomic():
+        proposal = Proposal.objects.select_for_update().select_related("edition").get(
+            pk=attachment.proposal_id)
+        _editable_check(proposal, actor)
+        name, stored = attachment.original_name, attachment.file.name
+        storage = attachment.file.storage
+        attachment.delete()
+        audit_record(action="proposal.detach", actor=actor, obj=proposal,
+                     details={"file": name})
+        # Delete the bytes only once the row's removal is committed.
+        transaction.on_commit(lambda: storage.delete(stored))
+
+
+def proposals_import(*, edition: Edition, actor, uploaded_file) -> ImportReport:
+    """Import a file of proposals, submitted in file order: all of it or none of it (PB-8).
+
+    Rows already imported (same ``import_key``) are skipped, so a file can be sent again.
+    """
+    if not actor.has_perm("intake.import_proposals", edition):
+        raise PermissionDenied
+    report = ImportReport()
+    refusal = edition.refusal("intake")
+    if refusal:
+        report.errors.append((0, refusal))
+        return report
+    rows, report.errors = import_read(uploaded_file, edition)
+    if report.errors:
+        return report
+    with transaction.atomic():
+        # One import at a time per edition: the known keys stay known until commit.
+        Edition.objects.select_for_update().get(pk=edition.pk)
+        known = set(Proposal.objects.filter(edition=edition, import_key__in=[r.key for r in rows])
+                    .values_list("import_key", flat=True))
+        for row in rows:
+            if row.key in known:
+                report.skipped += 1
+                continue
+            try:
+                with transaction.atomic():
+                    proposal = proposal_create(edition=edition, actor=actor, fields=row.fields,
+                                               channel=Proposal.Channel.IMPORT,
+                                               import_key=row.key)
+                    report.created.append(proposal_submit(proposal=proposal,
+                                                          actor=actor).reference)
+            except ValidationError as error:
+                report.errors.append((row.line, " ".join(error.messages)))
+        if report.errors:
+            transaction.set_rollback(True)
+            report.created = []
+    return report

@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand
 
+from demo.intake import intake_demo_load
 from demo.people import DEMO_PASSWORD, people_load
+from demo.review import review_demo_load
 
 
 class Command(BaseCommand):
@@ -8,6 +10,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         rows = people_load()
+        intake_demo_load()
+        review_demo_load()
         width = max(len(email) for email, _, _ in rows)
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for email, role, organisation in rows:

@@ -1,0 +1,88 @@
+"""Which attachment files are accepted (PB-6): by extension and by their first bytes."""
+import zipfile
+from pathlib import PurePath
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "doc": "application/msword",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xls": "application/vnd.ms-excel",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+ALLOWED_EXTENSIONS = tuple(CONTENT_TYPES)
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary Word and Excel formats
+_MAGIC = {
+    "pdf": (b"%PDF-",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "doc": (_OLE2,),
+    "xls": (_OLE2,),
+}
+# Zip-based formats: a member that only that format has.
+_ZIP_MEMBER = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
+_OPENDOCUMENT = {"odt": b"application/vnd.oasis.opendocument.text",
+                 "ods": b"application/vnd.oasis.opendocument.spreadsheet"}
+
+
+def extension_of(name: str) -> str:
+    return PurePath(name or "").suffix.lower().lstrip(".")
+
+
+def _zip_matches(uploaded_file, extension: str) -> bool:
+    try:
+        with zipfile.ZipFile(uploaded_file) as archive:
+            if extension in _ZIP_MEMBER:
+                return _ZIP_MEMBER[extension] in archive.namelist()
+            with archive.open("mimetype") as member:
+                return member.read(100).strip() == _OPENDOCUMENT[extension]
+    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError):
+        return False
+
+
+def _content_matches(uploaded_file, extension: str) -> bool:
+    uploaded_file.seek(0)
+    head = uploaded_file.read(16)
+    uploaded_file.seek(0)
+    if extension in _MAGIC:
+        return head.startswith(_MAGIC[extension])
+    if not head.startswith(b"PK\x03\x04"):
+        return False
+    try:
+        return _zip_matches(uploaded_file, extension)
+    finally:
+        uploaded_file.seek(0)
+
+
+def attachment_extension_check(name: str) -> str:
+    """Return the lower-case extension of ``name`` if it is an accepted one, else raise."""
+    extension = extension_of(name)
+    if extension not in CONTENT_TYPES:
+        raise ValidationError(
+            _("The file “%(name)s” is not of an accepted type. Accepted: %(types)s.")
+            % {"name": name, "types": ", ".join(ALLOWED_EXTENSIONS)}, code="file_type")
+    return extension
+
+
+def attachment_type_check(uploaded_file) -> str:
+    """Return the content type to store for ``uploaded_file``, or raise ValidationError.
+
+    The browser's declared type is not trusted: the extension must be an accepted one and
+    the first bytes must be what that format starts with.
+    """
+    name = uploaded_file.name or ""
+    extension = attachment_extension_check(name)
+    if not _content_matches(uploaded_file, extension):
+        raise ValidationError(
+            _("The file “%(name)s” is not a real %(type)s file; its content does not match "
+              "its name.") % {"name": name, "type": extension.upper()}, code="file_content")
+    return CONTENT_TYPES[extension]

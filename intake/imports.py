@@ -1,0 +1,274 @@
+"""Reading a flat file of proposals (PB-8): CSV or XLSX, every row checked, nothing written.
+
+``intake.services.proposals_import`` writes what this module has read and checked.
+"""
+import csv
+import datetime
+import hashlib
+import io
+import json
+import zipfile
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .files import extension_of
+from .money import amount_parse
+
+MAX_IMPORT_MB = 5
+MAX_IMPORT_ROWS = 2000
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str  # the Polish heading used in the template
+    aliases: tuple[str, ...]
+    required: bool
+    max_length: int
+    help: str
+
+
+COLUMNS = [
+    Column("id", "numer", ("id", "nr", "number"), False, 90,
+           gettext_lazy("Your own identifier of the proposal. Importing a row with an identifier "
+                        "already imported skips it. Without this column a row is recognised by "
+                        "its whole content.")),
+    Column("title", "tytuł", ("title", "tytul", "nazwa"), True, 200,
+           gettext_lazy("Title of the proposal, up to 200 characters.")),
+    Column("pool", "pula", ("pool", "dzielnica", "district"), True, 120,
+           gettext_lazy("The name of one of this edition's pools, as listed below (letter case "
+                        "does not matter).")),
+    Column("location", "lokalizacja", ("location", "miejsce"), False, 300,
+           gettext_lazy("Where the project would be carried out.")),
+    Column("description", "opis", ("description",), True, 20000,
+           gettext_lazy("What the project is.")),
+    Column("justification", "uzasadnienie", ("justification",), False, 20000,
+           gettext_lazy("Why it is needed.")),
+    Column("cost", "koszt", ("cost", "estimated cost", "szacunkowy koszt"), True, 40,
+           gettext_lazy("Estimated cost in PLN, a positive number with at most two decimal "
+                        "places: 12345,67 or 12345.67 (spaces between thousands are fine).")),
+    Column("applicant", "wnioskodawca", ("applicant", "imię i nazwisko", "applicant name"),
+           True, 200, gettext_lazy("The applicant's name.")),
+    Column("email", "e-mail", ("email", "adres e-mail", "mail"), False, 254,
+           gettext_lazy("The applicant's e-mail address, if known. The per-applicant limit of "
+                        "submitted proposals counts by this address.")),
+]
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read."""
+
+
+@dataclass
+class ImportRow:
+    line: int
+    key: str
+    fields: dict
+
+
+@dataclass
+class ImportReport:
+    errors: list[tuple[int, str]] = field(default_factory=list)  # (line, reason); 0: the file
+    created: list[str] = field(default_factory=list)  # references, in file order
+    skipped: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _normalise_heading(value) -> str:
+    return " ".join(str(value or "").replace("*", " ").split()).casefold()
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a spreadsheet's 17.0 is the identifier 17
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _csv_rows(data: bytes) -> list[tuple[int, list]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1250", errors="replace")  # Excel's Polish CSV
+    if "\x00" in text:
+        raise ImportFileError(_("The file is not a CSV text file."))
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(";,\t", key=first_line.count)
+    try:
+        return [(number, row) for number, row in
+                enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1)]
+    except csv.Error as error:
+        raise ImportFileError(_("The CSV file could not be read: %(error)s.")
+                              % {"error": error}) from error
+
+
+def _xlsx_rows(data: bytes) -> list[tuple[int, list]]:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    unreadable = ImportFileError(_("The file could not be read as an XLSX workbook. Save it "
+                                   "from your spreadsheet as “Excel workbook (.xlsx)” or CSV."))
+    if not data.startswith(b"PK\x03\x04"):
+        raise unreadable
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError,
+            TypeError) as error:
+        raise unreadable from error
+    try:
+        rows = []
+        for number, row in enumerate(workbook.worksheets[0].iter_rows(values_only=True), 1):
+            rows.append((number, list(row)))
+            if number > MAX_IMPORT_ROWS + 1:
+                break
+        return rows
+    finally:
+        workbook.close()
+
+
+def _table_read(uploaded_file) -> list[tuple[int, list]]:
+    extension = extension_of(uploaded_file.name)
+    if extension not in ("csv", "xlsx"):
+        raise ImportFileError(_("Choose a CSV or XLSX file; “%(name)s” is neither.")
+                              % {"name": uploaded_file.name})
+    if uploaded_file.size > MAX_IMPORT_MB * 1024 * 1024:
+        raise ImportFileError(_("The file is %(size)s MB; the largest file you can import is "
+                                "%(max)d MB. Split it into smaller files.")
+                              % {"size": f"{uploaded_file.size / 1048576:.1f}",
+                                 "max": MAX_IMPORT_MB})
+    uploaded_file.seek(0)
+    data = uploaded_file.read()
+    rows = _xlsx_rows(data) if extension == "xlsx" else _csv_rows(data)
+    rows = [(number, cells) for number, cells in rows if any(_text(c) for c in cells)]
+    if not rows:
+        raise ImportFileError(_("The file is empty."))
+    if len(rows) > MAX_IMPORT_ROWS + 1:
+        raise ImportFileError(_("The file has more than %(max)d rows; split it into smaller "
+                                "files.") % {"max": MAX_IMPORT_ROWS})
+    return rows
+
+
+def _header_map(cells: list) -> dict[str, int]:
+    """Map column keys to positions; raise if a required column is missing."""
+    names = {_normalise_heading(column.header): column.key for column in COLUMNS}
+    names.update({alias: column.key for column in COLUMNS for alias in column.aliases})
+    positions: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        key = names.get(_normalise_heading(cell))
+        if key and key not in positions:
+            positions[key] = index
+    missing = [column.header for column in COLUMNS if column.required
+               and column.key not in positions]
+    if missing:
+        raise ImportFileError(_("The first row must name the columns; missing: %(columns)s.")
+                              % {"columns": ", ".join(missing)})
+    return positions
+
+
+def _row_check(values: dict, pools: dict) -> tuple[dict, list[str]]:
+    """Return the proposal's fields and the reasons the row is refused."""
+    problems = []
+    for column in COLUMNS:
+        text = _text(values.get(column.key))
+        if column.required and not text:
+            problems.append(_("“%(column)s” is empty.") % {"column": column.header})
+        elif len(text) > column.max_length:
+            problems.append(_("“%(column)s” is longer than %(max)d characters.")
+                            % {"column": column.header, "max": column.max_length})
+    pool_name = _text(values.get("pool"))
+    pool = pools.get(pool_name.casefold())
+    if pool_name and pool is None:
+        problems.append(_("There is no pool “%(name)s” in this edition; the pools are: "
+                          "%(pools)s.") % {"name": pool_name,
+                                           "pools": ", ".join(p.name for p in pools.values())})
+    cost = None
+    if _text(values.get("cost")):
+        try:
+            cost = amount_parse(values.get("cost"))
+        except ValidationError as error:
+            problems.extend(error.messages)
+    email = _text(values.get("email"))
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            problems.append(_("“%(value)s” is not a valid e-mail address.") % {"value": email})
+    fields = {"title": _text(values.get("title")), "pool": pool,
+              "location": _text(values.get("location")),
+              "description": _text(values.get("description")),
+              "justification": _text(values.get("justification")), "estimated_cost": cost,
+              "applicant_name": _text(values.get("applicant")), "applicant_email": email.lower()}
+    return fields, problems
+
+
+def _row_key(values: dict, fields: dict) -> str:
+    """The row's identity across imports: its own identifier, else a hash of its content."""
+    own = _text(values.get("id"))
+    if own:
+        return f"id:{own}"
+    content = [fields["title"], fields["pool"].name.casefold(), fields["location"],
+               fields["description"], fields["justification"], str(fields["estimated_cost"]),
+               fields["applicant_name"], fields["applicant_email"]]
+    digest = hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
+    return f"row:{digest[:48]}"
+
+
+def import_read(uploaded_file, edition) -> tuple[list[ImportRow], list[tuple[int, str]]]:
+    """Read and check every row of ``uploaded_file`` for ``edition``; write nothing."""
+    try:
+        table = _table_read(uploaded_file)
+        positions = _header_map(table[0][1])
+    except ImportFileError as error:
+        return [], [(0, str(error))]
+    pools = {pool.name.casefold(): pool for pool in edition.pools.all()}
+    rows, errors, seen = [], [], {}
+    for line, cells in table[1:]:
+        values = {key: cells[index] if index < len(cells) else None
+                  for key, index in positions.items()}
+        fields, problems = _row_check(values, pools)
+        if problems:
+            errors.append((line, " ".join(problems)))
+            continue
+        key = _row_key(values, fields)
+        if key in seen:
+            errors.append((line, _("The same proposal is on line %(line)d.") % {"line": seen[key]}))
+            continue
+        seen[key] = line
+        rows.append(ImportRow(line=line, key=key, fields=fields))
+    return rows, errors
+
+
+def import_template_xlsx(edition) -> bytes:
+    """A workbook with the headings, one example row and the edition's pools."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "wnioski"
+    sheet.append([column.header for column in COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    first_pool = edition.pools.first()
+    sheet.append(["1", "Ławki w parku", first_pool.name if first_pool else "", "ul. Parkowa 1",
+                  "Dziesięć ławek wzdłuż alejki.", "Brakuje miejsc do odpoczynku.", "12 000,00",
+                  "Jan Kowalski", "jan.kowalski@example.org"])
+    for letter, width in zip("ABCDEFGHI", (8, 40, 20, 25, 50, 50, 14, 25, 30), strict=True):
+        sheet.column_dimensions[letter].width = width
+    pools = workbook.create_sheet("pule")
+    pools.append(["pula", "rodzaj", "kwota"])
+    for pool in edition.pools.all():
+        pools.append([pool.name, str(pool.get_kind_display()), pool.budget])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,28 @@
+"""Template helpers for participatory-budget pages and links."""
+from django import template
+from django.utils.formats import number_format
+
+from organisations.selectors import organisations_for, user_has_role
+
+from ..selectors import PB_STAFF_ROLES
+
+register = template.Library()
+
+
+@register.simple_tag
+def pb_staff_organisations(user):
+    """Organisations where ``user`` works on participatory budgets."""
+    return organisations_for(user, *PB_STAFF_ROLES) if user.is_authenticated else []
+
+
+@register.simple_tag
+def pb_staff_in(user, organisation) -> bool:
+    return user_has_role(user, organisation, *PB_STAFF_ROLES)
+
+
+@register.filter
+def pln(amount) -> str:
+    """An amount in złoty with grouped thousands: "12 345,67 zł" in Polish."""
+    if amount in (None, ""):
+        return ""
+    return f"{number_format(amount, decimal_pos=2, force_grouping=True)} zł"

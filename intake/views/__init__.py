@@ -1,0 +1,1 @@
+"""Pages of the participatory budget's first part: editions, proposals, imports."""

@@ -1,0 +1,65 @@
+"""The edition's vote: accepted proposals become numbered projects in a ballot box.
+
+When the edition enters voting, one poll per pool is created in the counting core's
+store (districts as alternatives on one card), the accepted proposals become its
+options sorted by application number (PB-13), and the box opens. When the edition
+closes, the box closes and every pool's result is computed with the edition's rule.
+"""
+from django.db import transaction
+
+from audit.transitions import transition_run
+from ballots.models import BallotBox, Option, Poll
+from ballots.results import poll_result_compute
+from ballots.services import box_close, box_open
+
+from .models import Edition, Pool, Proposal
+
+DISTRICT_GROUP = "district"
+
+
+def _box_for(edition: Edition) -> BallotBox:
+    return BallotBox.objects.create(
+        organisation=edition.organisation, title=edition.name,
+        opens_at=edition.voting_starts_at, closes_at=edition.voting_ends_at,
+        cards_per_email=edition.ballots_per_email, pesel_required=edition.pesel_required,
+        minimum_age=edition.minimum_voter_age)
+
+
+def _poll_for(box: BallotBox, pool: Pool) -> Poll:
+    return Poll.objects.create(
+        organisation=box.organisation, box=box, title=pool.name,
+        choice_group=DISTRICT_GROUP if pool.kind == Pool.Kind.DISTRICT else "",
+        max_choices=pool.choices_per_ballot, budget=pool.budget,
+        # The city-wide pool comes after the districts on the card, as in Rybnik's.
+        position=(1000 if pool.kind == Pool.Kind.CITYWIDE else 0) + pool.position)
+
+
+def edition_ballot_prepare(*, edition: Edition, actor) -> BallotBox:
+    """Create and open the edition's ballot box from its accepted proposals."""
+    with transaction.atomic():
+        edition = Edition.objects.select_for_update().get(pk=edition.pk)
+        if edition.ballot_box_id:
+            return edition.ballot_box
+        box = _box_for(edition)
+        proposals = (Proposal.objects.filter(edition=edition, state=Proposal.State.ACCEPTED)
+                     .select_related("pool").order_by("number"))
+        polls = {pool.pk: _poll_for(box, pool) for pool in edition.pools.all()}
+        Option.objects.bulk_create([
+            Option(poll=polls[p.pool_id], code=p.reference, label=p.title,
+                   cost=p.verified_cost if p.verified_cost is not None else p.estimated_cost,
+                   position=p.number, source_id=str(p.pk))
+            for p in proposals])
+        for proposal in proposals:
+            transition_run(proposal, "place_on_ballot", actor=actor, check_permission=False)
+        Edition.objects.filter(pk=edition.pk).update(ballot_box=box)
+        return box_open(box=box, actor=actor)
+
+
+def edition_ballot_close(*, edition: Edition, actor) -> list:
+    """Close the box and compute every pool's result with the edition's rule."""
+    box = edition.ballot_box
+    if box is None:
+        return []
+    box_close(box=box, actor=actor)
+    return [poll_result_compute(poll=poll, rule=edition.selection_rule, actor=actor)
+            for poll in box.polls.order_by("position")]

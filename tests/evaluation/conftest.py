@@ -1,0 +1,1 @@
+from tests.workflows.conftest import edition, people, reviewing, submit  # noqa: F401
