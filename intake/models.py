@@ -58,6 +58,10 @@ class Edition(models.Model):
                                       choices=SelectionRule.choices, default=SelectionRule.GREEDY)
 
     last_proposal_number = models.PositiveIntegerField(default=0, editable=False)
+    # Created when the edition enters voting: the polls, projects and cards of its vote.
+    ballot_box = models.OneToOneField("ballots.BallotBox", null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="edition",
+                                      editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -169,3 +169,15 @@ def edition_next_move(edition: Edition) -> NextMove | None:
     return NextMove(transition=transition, label=str(getattr(edition, transition).label),
                     blockers=phases.blockers_for(edition, transition),
                     scheduled_at=getattr(edition, date_field))
+
+
+def edition_projects(edition) -> list[dict]:
+    """The projects on the ballot by pool, districts first, each sorted by number."""
+    pools = list(edition.pools.order_by("kind", "position", "name"))
+    projects = (Proposal.objects.filter(edition=edition, state=Proposal.State.ON_BALLOT)
+                .order_by("number"))
+    by_pool: dict[int, list] = {}
+    for proposal in projects:
+        by_pool.setdefault(proposal.pool_id, []).append(proposal)
+    ordered = sorted(pools, key=lambda pool: (pool.kind != "district", pool.position, pool.name))
+    return [{"pool": pool, "projects": by_pool.get(pool.pk, [])} for pool in ordered]

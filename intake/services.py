@@ -9,7 +9,7 @@ from viewflow.fsm import TransitionNotAllowed
 from audit.services import audit_record
 from audit.transitions import transition_run
 
-from . import phases, selectors
+from . import phases, selectors, voting
 from .files import attachment_extension_check, attachment_type_check
 from .imports import ImportReport, import_read
 from .models import Attachment, Edition, Pool, Proposal
@@ -34,15 +34,25 @@ class PhaseBlocked(ValidationError):
 
 
 def edition_move(*, edition: Edition, transition: str, actor) -> Edition:
-    """Move ``edition`` to its next phase as ``actor`` (None: the scheduler)."""
+    """Move ``edition`` to its next phase as ``actor`` (None: the scheduler).
+
+    Opening the vote builds and opens the ballot box in the same transaction; closing it
+    closes the box and queues the computation of the results.
+    """
     blockers = phases.blockers_for(edition, transition)
     if blockers:
         raise PhaseBlocked(blockers)
     try:
-        return transition_run(edition, transition, actor=actor)
+        with transaction.atomic():
+            moved = transition_run(edition, transition, actor=actor)
+            if transition == "open_voting":
+                voting.edition_ballot_prepare(edition=moved, actor=actor)
+            elif transition == "close":
+                voting.edition_ballot_close(edition=moved, actor=actor)
     except TransitionNotAllowed as error:
         raise PhaseBlocked([_("The edition is in the phase “%(phase)s”; this step is not "
                               "possible now.") % {"phase": edition.get_state_display()}]) from error
+    return Edition.objects.get(pk=moved.pk)
 
 
 # The scheduled job: a phase's end date moves the edition on.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import clerk, editions, proposals
+from .views import clerk, editions, proposals, public
 
 app_name = "intake"
 
@@ -18,6 +18,8 @@ urlpatterns = [
          name="proposal_print"),
     path("attachments/<int:pk>/", proposals.attachment_download, name="attachment_download"),
     path("attachments/<int:pk>/remove/", proposals.attachment_remove, name="attachment_remove"),
+    # The public, once the vote has opened.
+    path("editions/<int:edition>/projects/", public.ProjectListView.as_view(), name="projects"),
     # Staff of one organisation.
     path("org/<slug:organisation>/editions/", editions.EditionListView.as_view(),
          name="edition_list"),

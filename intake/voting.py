@@ -55,11 +55,20 @@ def edition_ballot_prepare(*, edition: Edition, actor) -> BallotBox:
         return box_open(box=box, actor=actor)
 
 
-def edition_ballot_close(*, edition: Edition, actor) -> list:
-    """Close the box and compute every pool's result with the edition's rule."""
-    box = edition.ballot_box
-    if box is None:
+def edition_ballot_close(*, edition: Edition, actor) -> None:
+    """Close the box; its results are computed by the worker once this commits."""
+    from .tasks import edition_results_compute_task
+
+    if edition.ballot_box_id is None:
+        return
+    box_close(box=edition.ballot_box, actor=actor)
+    actor_id = getattr(actor, "pk", None)
+    transaction.on_commit(lambda: edition_results_compute_task.delay(edition.pk, actor_id))
+
+
+def edition_results_compute(*, edition: Edition, actor=None) -> list:
+    """Compute every pool's result with the edition's rule, as snapshots."""
+    if edition.ballot_box_id is None:
         return []
-    box_close(box=box, actor=actor)
     return [poll_result_compute(poll=poll, rule=edition.selection_rule, actor=actor)
-            for poll in box.polls.order_by("position")]
+            for poll in edition.ballot_box.polls.order_by("position")]
