@@ -181,3 +181,9 @@ def edition_projects(edition) -> list[dict]:
         by_pool.setdefault(proposal.pool_id, []).append(proposal)
     ordered = sorted(pools, key=lambda pool: (pool.kind != "district", pool.position, pool.name))
     return [{"pool": pool, "projects": by_pool.get(pool.pk, [])} for pool in ordered]
+
+
+def editions_in_voting() -> QuerySet[Edition]:
+    """Editions whose vote is open, for the public front page."""
+    return (Edition.objects.filter(state=Edition.State.VOTING, ballot_box__isnull=False)
+            .select_related("organisation").order_by("organisation__name", "-year"))

@@ -3,6 +3,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.generic import TemplateView
 
+from intake.selectors import editions_in_voting
 from organisations.selectors import memberships_of
 
 from .celery import app as celery_app
@@ -16,7 +17,8 @@ class HomeView(TemplateView):
         by_organisation: dict = {}
         for membership in memberships:
             by_organisation.setdefault(membership.organisation, []).append(membership)
-        return super().get_context_data(memberships_by_organisation=by_organisation, **kwargs)
+        return super().get_context_data(memberships_by_organisation=by_organisation,
+                                        votes_open=editions_in_voting(), **kwargs)
 
 
 def _check_database() -> str:

@@ -118,3 +118,12 @@ def test_the_edition_page_links_the_vote_for_the_administrator(client, reviewed,
     links = page.content.decode()
     for name in ("ballots:live_report", "ballots:paper_entry", "ballots:blank_card"):
         assert reverse(name, args=[edition.ballot_box_id]) in links
+
+
+def test_the_front_page_invites_residents_to_an_open_vote(client, reviewed):
+    edition, _proposals = reviewed
+    assert b'data-testid="votes-open"' not in client.get("/").content
+    edition = edition_move(edition=edition, transition="open_voting", actor=None)
+    page = client.get("/").content.decode()
+    assert reverse("ballots:link_request", args=[edition.ballot_box_id]) in page
+    assert reverse("intake:projects", args=[edition.pk]) in page
