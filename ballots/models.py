@@ -11,13 +11,18 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.fsm import FSMField
 
 
+class OpenClosed(models.TextChoices):
+    """The life of a box or a poll: prepared, open for votes, closed."""
+
+    DRAFT = "draft", _("prepared")
+    OPEN = "open", _("open")
+    CLOSED = "closed", _("closed")
+
+
 class BallotBox(models.Model):
     """The polls of one ballot card and the rules for casting it (PB-13 … PB-20)."""
 
-    class State(models.TextChoices):
-        DRAFT = "draft", _("prepared")
-        OPEN = "open", _("open")
-        CLOSED = "closed", _("closed")
+    State = OpenClosed
 
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT,
                                      related_name="+")
@@ -56,10 +61,7 @@ class Poll(models.Model):
         APPROVAL = "approval", _("choose projects")
         MOTION = "motion", _("for, against, abstain")
 
-    class State(models.TextChoices):
-        DRAFT = "draft", _("prepared")
-        OPEN = "open", _("open")
-        CLOSED = "closed", _("closed")
+    State = OpenClosed
 
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT,
                                      related_name="+")
