@@ -31,8 +31,10 @@ def audit_record(
     """
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record() must be called inside the transaction it records.")
-    head, _ = AuditChainHead.objects.get_or_create(stream=stream)
-    head = AuditChainHead.objects.select_for_update().get(pk=head.pk)
+    head = AuditChainHead.objects.select_for_update().filter(pk=stream).first()
+    if head is None:  # the stream's first record: create its head (once), then lock it
+        AuditChainHead.objects.get_or_create(stream=stream)
+        head = AuditChainHead.objects.select_for_update().get(pk=stream)
     if organisation is None and obj is not None:
         organisation = getattr(obj, "organisation", None)
     record = AuditRecord(

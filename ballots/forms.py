@@ -1,5 +1,6 @@
 """The ballot card (PB-15) built from a box's polls, and the link request form."""
 from django import forms
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -38,7 +39,10 @@ class CardSection:
 
 def card_sections(box) -> list[CardSection]:
     """The card's sections in poll order: each choice group once, where it first appears."""
-    polls = list(box.polls.prefetch_related("options").order_by("position", "id"))
+    # Loaded onto the box itself, so that ballot_cast checks the choices against the same
+    # rows instead of querying polls and options a second time.
+    prefetch_related_objects([box], "polls__options")
+    polls = list(box.polls.all())  # Poll.Meta.ordering: box, position, id
     keys: list[str] = []
     members: dict[str, list] = {}
     for poll in polls:

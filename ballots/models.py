@@ -61,6 +61,11 @@ class Poll(models.Model):
         APPROVAL = "approval", _("choose projects")
         MOTION = "motion", _("for, against, abstain")
 
+    class Scoring(models.TextChoices):
+        VOTES = "votes", _("votes")
+        POINTS = "points", _("points")
+        RANKS = "ranks", _("rank points")
+
     State = OpenClosed
 
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT,
@@ -79,6 +84,14 @@ class Poll(models.Model):
     state = FSMField(max_length=10, choices=State.choices, default=State.DRAFT,
                      enforce_initial=True)
     position = models.PositiveSmallIntegerField(default=0)
+    # How the greedy rule ranks projects (PB-21): by votes, or by the votes' weights read
+    # as points (cumulative ballots) or as rank points (ordinal ballots, 3/2/1 in Kraków).
+    scoring = models.CharField(_("projects ranked by"), max_length=10,
+                               choices=Scoring.choices, default=Scoring.VOTES)
+    # A project scoring less is never selected; ``greedy_skip`` False stops the greedy
+    # count at the first project that does not fit (a city's "no-skip" rule).
+    threshold = models.PositiveIntegerField(_("minimum score to win"), null=True, blank=True)
+    greedy_skip = models.BooleanField(_("skip a project that does not fit"), default=True)
 
     class Meta:
         ordering = ["box", "position", "id"]
@@ -289,3 +302,42 @@ class ResultSnapshot(models.Model):
         if not self._state.adding:
             raise PermissionError("A result snapshot is immutable; compute a new one.")
         super().save(*args, **kwargs)
+
+
+class ResultRun(models.Model):
+    """One (re)computation of a box's results in the background, with its progress."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("computing")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    box = models.ForeignKey(BallotBox, on_delete=models.CASCADE, related_name="result_runs")
+    rule = models.CharField(_("rule"), max_length=30)
+    state = models.CharField(_("status"), max_length=10, choices=State.choices,
+                             default=State.QUEUED)
+    polls_total = models.PositiveIntegerField(default=0)
+    polls_done = models.PositiveIntegerField(default=0)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    snapshots = models.ManyToManyField(ResultSnapshot, blank=True, related_name="+")
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("results computation")
+        verbose_name_plural = _("results computations")
+
+    def __str__(self):
+        return f"{self.box} {self.rule} {self.polls_done}/{self.polls_total}"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def percent(self) -> int:
+        return 100 * self.polls_done // self.polls_total if self.polls_total else 0

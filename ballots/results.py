@@ -1,27 +1,47 @@
 """Results of polls: ORM rows in, the counting core's decision out, an immutable snapshot.
 
-Each count reads the votes with one aggregate query (per option, or per distinct ballot
-for the Method of Equal Shares) and hands the counting core numbers, never rows.
+Each count reads the votes with one aggregate query — per option (for every poll of a box
+at once when a whole box is counted), or per distinct ballot for the Method of Equal
+Shares — and hands the counting core numbers, never rows.
+
+Greedy ranks by votes, or by the sum of the votes' weights when the poll scores points
+(cumulative ballots) or rank points (ordinal ballots); the poll's ``threshold`` and
+``greedy_skip`` are the city's variants. Ties go to the lower project number (string
+order), as the counting core documents.
 """
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from fractions import Fraction
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Sum
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from audit.services import audit_record
 
 from .counting import Outcome, Project, equal_shares, equal_shares_add1, greedy
-from .models import Option, Poll, ResultSnapshot, Vote
+from .models import BallotBox, Option, Poll, ResultRun, ResultSnapshot, Vote
+
+RULES = ("greedy", "equal-shares", "equal-shares-add1")
+Scores = dict[int, dict]  # option id -> {"votes": n, "weight": w}
 
 
-def poll_scores(poll: Poll) -> dict[int, dict]:
+def box_scores(box: BallotBox) -> dict[int, Scores]:
+    """Votes and weight per option of every poll of ``box``, from one GROUP BY."""
+    rows = (Vote.objects.filter(poll__box=box, counts=True).values_list("poll_id", "option_id")
+            .annotate(votes=Count("id"), weight=Sum("weight")).order_by())
+    scores: dict[int, Scores] = {}
+    for poll_id, option_id, votes, weight in rows:
+        scores.setdefault(poll_id, {})[option_id] = {"votes": votes, "weight": weight or 0}
+    return scores
+
+
+def poll_scores(poll: Poll) -> Scores:
     """Votes and weight per option id of ``poll``, from one GROUP BY."""
     rows = (Vote.objects.filter(poll=poll, counts=True).values("option_id")
             .annotate(votes=Count("id"), weight=Sum("weight")).order_by())
@@ -37,15 +57,24 @@ def poll_approval_ballots(poll: Poll) -> tuple[Counter, int]:
     return Counter(frozenset(codes) for codes in by_ballot.values()), len(by_ballot)
 
 
-def _outcome(poll: Poll, options: list[Option], scores: dict, rule: str) -> Outcome:
+def _score(poll: Poll, entry: dict) -> int:
+    return entry.get("votes", 0) if poll.scoring == Poll.Scoring.VOTES else entry.get("weight", 0)
+
+
+def _outcome(poll: Poll, options: list[Option], scores: Scores, rule: str
+             ) -> tuple[Outcome, int | None]:
+    """The rule's outcome, and the number of voters when the rule had to read ballots."""
     projects = [Project(o.code, o.cost or Decimal(0)) for o in options]
     budget = poll.budget or Decimal(0)
     if rule == "greedy":
-        votes = {o.code: scores.get(o.pk, {}).get("votes", 0) for o in options}
-        return greedy(projects, votes, budget, translate=gettext)
+        points = {o.code: _score(poll, scores.get(o.pk, {})) for o in options}
+        return greedy(projects, points, budget, threshold=poll.threshold,
+                      skip=poll.greedy_skip, translate=gettext), None
+    if rule not in RULES:
+        raise ValueError(f"unknown rule {rule!r} (expected one of {', '.join(RULES)})")
     rule_function = {"equal-shares": equal_shares, "equal-shares-add1": equal_shares_add1}[rule]
-    ballots, _voters = poll_approval_ballots(poll)
-    return rule_function(projects, list(ballots.items()), budget, translate=gettext)
+    ballots, voters = poll_approval_ballots(poll)
+    return rule_function(projects, list(ballots.items()), budget, translate=gettext), voters
 
 
 def _money(value) -> str:
@@ -56,33 +85,56 @@ def _money(value) -> str:
                   else amount.quantize(Decimal("0.01")), "f")
 
 
-def _snapshot_data(poll: Poll, options: list[Option], scores: dict, outcome: Outcome) -> dict:
+def _snapshot_data(poll: Poll, options: list[Option], scores: Scores, outcome: Outcome) -> dict:
     by_code = {o.code: o for o in options}
+    points = poll.scoring != Poll.Scoring.VOTES
     rows = []
     for row in outcome.rows:
         option = by_code[row.project]
-        rows.append({"code": option.code, "label": option.label, "rank": row.rank,
-                     "votes": scores.get(option.pk, {}).get("votes", 0),
-                     "cost": _money(row.cost),
-                     "cumulative_cost": _money(row.cumulative_cost),
-                     "selected": row.selected, "reason": row.reason})
-    return {"poll": poll.title, "rule": outcome.rule, "budget": _money(outcome.budget),
-            "cost": _money(outcome.cost), "money_left": _money(outcome.money_left),
-            "selected": list(outcome.selected), "rows": rows}
+        entry = scores.get(option.pk, {})
+        item = {"code": option.code, "label": option.label, "rank": row.rank,
+                "votes": entry.get("votes", 0), "cost": _money(row.cost),
+                "cumulative_cost": _money(row.cumulative_cost),
+                "selected": row.selected, "reason": row.reason}
+        if points:
+            item["points"] = entry.get("weight", 0)
+        rows.append(item)
+    return {"poll": poll.title, "rule": outcome.rule, "scoring": poll.scoring,
+            "budget": _money(outcome.budget), "cost": _money(outcome.cost),
+            "money_left": _money(outcome.money_left), "selected": list(outcome.selected),
+            "rows": rows}
 
 
-def poll_result_compute(*, poll: Poll, rule: str = "greedy", actor=None) -> ResultSnapshot:
-    """Count ``poll`` with ``rule`` and store the snapshot (with an audit row)."""
-    options = list(poll.options.order_by("position", "id"))
-    scores = poll_scores(poll)
+def _ballots(poll: Poll, scores: Scores, voters: int | None) -> int:
+    """How many counted ballots voted in ``poll``, without a second pass where possible."""
+    if voters is not None:
+        return voters
+    if poll.max_choices == 1 and poll.box_id is not None:
+        # One vote per card in a single-choice poll: the votes are the cards.
+        return sum(entry.get("votes", 0) for entry in scores.values())
+    return (Vote.objects.filter(poll=poll, counts=True).values("ballot_id").distinct().count())
+
+
+def poll_outcome(*, poll: Poll, rule: str = "greedy", scores: Scores | None = None,
+                 options: list[Option] | None = None) -> tuple[Outcome, dict, int]:
+    """Count ``poll`` with ``rule`` without storing anything: (outcome, data, ballots)."""
+    options = options if options is not None else list(poll.options.order_by("position", "id"))
+    scores = poll_scores(poll) if scores is None else scores
     # The explanations are stored in the site's language whoever asks, so that the same
     # votes always give the same snapshot and digest.
     with translation.override(settings.LANGUAGE_CODE):
-        outcome = _outcome(poll, options, scores, rule)
+        outcome, voters = _outcome(poll, options, scores, rule)
         data = _snapshot_data(poll, options, scores, outcome)
+    return outcome, data, _ballots(poll, scores, voters)
+
+
+def poll_result_compute(*, poll: Poll, rule: str = "greedy", actor=None,
+                        scores: Scores | None = None,
+                        options: list[Option] | None = None) -> ResultSnapshot:
+    """Count ``poll`` with ``rule`` and store the snapshot (with an audit row)."""
+    _outcome_, data, ballots = poll_outcome(poll=poll, rule=rule, scores=scores,
+                                            options=options)
     canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    ballots = (Vote.objects.filter(poll=poll, counts=True).values("ballot_id").distinct()
-               .count())
     with transaction.atomic():
         snapshot = ResultSnapshot.objects.create(
             poll=poll, rule=rule, computed_by=actor if getattr(actor, "pk", None) else None,
@@ -91,3 +143,88 @@ def poll_result_compute(*, poll: Poll, rule: str = "greedy", actor=None) -> Resu
                      details={"rule": rule, "digest": snapshot.digest,
                               "selected": data["selected"]})
     return snapshot
+
+
+def box_results_compute(*, box: BallotBox, rule: str, actor=None,
+                        progress: Callable[[ResultSnapshot], None] | None = None
+                        ) -> list[ResultSnapshot]:
+    """Count every poll of ``box`` with ``rule``: one GROUP BY for all of them."""
+    polls = list(box.polls.order_by("position", "id"))
+    options: dict[int, list[Option]] = {poll.pk: [] for poll in polls}
+    for option in Option.objects.filter(poll__box=box).order_by("position", "id"):
+        options[option.poll_id].append(option)
+    scores = box_scores(box)
+    snapshots = []
+    for poll in polls:
+        snapshot = poll_result_compute(poll=poll, rule=rule, actor=actor,
+                                       scores=scores.get(poll.pk, {}), options=options[poll.pk])
+        snapshots.append(snapshot)
+        if progress is not None:
+            progress(snapshot)
+    return snapshots
+
+
+def box_results_latest(box: BallotBox, rule: str | None = None
+                       ) -> list[tuple[Poll, ResultSnapshot | None]]:
+    """Each poll of ``box`` with its latest snapshot (of ``rule`` if given), or None."""
+    polls = list(box.polls.order_by("position", "id"))
+    snapshots = ResultSnapshot.objects.filter(poll__box=box)
+    if rule is not None:
+        snapshots = snapshots.filter(rule=rule)
+    latest: dict[int, ResultSnapshot] = {}
+    # Newest first per poll; DISTINCT ON would do it in SQL, but SQLite has no such thing
+    # and a box has a handful of polls with a handful of snapshots each.
+    for snapshot in snapshots.order_by("poll", "-computed_at", "-id"):
+        latest.setdefault(snapshot.poll_id, snapshot)
+    return [(poll, latest.get(poll.pk)) for poll in polls]
+
+
+def result_run_start(*, box: BallotBox, rule: str, actor) -> ResultRun:
+    """Queue a (re)computation of ``box``'s results; the worker reports its progress."""
+    from .tasks import result_run_task
+
+    if rule not in RULES:
+        raise ValueError(f"unknown rule {rule!r}")
+    with transaction.atomic():
+        run = ResultRun.objects.create(box=box, rule=rule, polls_total=box.polls.count(),
+                                       requested_by=actor if getattr(actor, "pk", None) else None)
+        audit_record(action="box.results_requested", actor=actor, obj=box,
+                     organisation=box.organisation, details={"rule": rule, "run": run.pk})
+        transaction.on_commit(lambda: result_run_task.delay(run.pk))
+    return run
+
+
+def result_run_execute(run_id: int) -> ResultRun:
+    """Compute a queued run, poll by poll, committing its progress after each poll."""
+    run = ResultRun.objects.select_related("box", "box__organisation", "requested_by").get(
+        pk=run_id)
+    if run.state != ResultRun.State.QUEUED:
+        return run  # already taken by another worker (a redelivered message)
+    ResultRun.objects.filter(pk=run.pk).update(state=ResultRun.State.RUNNING)
+
+    def progress(snapshot: ResultSnapshot) -> None:
+        run.snapshots.add(snapshot)
+        run.polls_done += 1
+        ResultRun.objects.filter(pk=run.pk).update(polls_done=run.polls_done)
+
+    try:
+        box_results_compute(box=run.box, rule=run.rule, actor=run.requested_by,
+                            progress=progress)
+    except Exception as error:  # the page says it failed; the worker log has the trace
+        ResultRun.objects.filter(pk=run.pk).update(
+            state=ResultRun.State.FAILED, error=str(error)[:2000], finished_at=timezone.now())
+        raise
+    ResultRun.objects.filter(pk=run.pk).update(state=ResultRun.State.DONE,
+                                               finished_at=timezone.now())
+    run.refresh_from_db()
+    return run
+
+
+def selection_of(snapshots: Iterable[ResultSnapshot]) -> tuple[list[str], Fraction]:
+    """The selected project numbers of ``snapshots`` (sorted as strings) and their cost."""
+    selected: list[str] = []
+    cost = Fraction(0)
+    for snapshot in snapshots:
+        selected.extend(snapshot.data["selected"])
+        cost += Fraction(snapshot.data["cost"])
+    return sorted(selected), cost

@@ -3,7 +3,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -96,9 +96,10 @@ class CardChoices:
 
 
 def _checked_options(box: BallotBox, choices: CardChoices) -> list[Option]:
+    prefetch_related_objects([box], "polls__options")  # no query when the card form has them
     polls = {poll.pk: poll for poll in box.polls.all()}
     wanted = [pk for pks in choices.by_poll.values() for pk in pks]
-    options = {o.pk: o for o in Option.objects.filter(pk__in=wanted, poll__box=box)}
+    options = {o.pk: o for poll in polls.values() for o in poll.options.all()}
     groups_used: set[str] = set()
     for poll_id, option_ids in choices.by_poll.items():
         poll = polls.get(poll_id)

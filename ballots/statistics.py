@@ -22,6 +22,29 @@ class BoxStatistics:
     no_pesel: int
     polls: list[dict]
 
+    @property
+    def invalid(self) -> int:
+        return sum(n for _reason, n in self.invalid_by_reason)
+
+    @property
+    def turnout(self) -> list[dict]:
+        """Voters per district (polls that are alternatives on the card), with their share."""
+        districts = [entry for entry in self.polls if entry["poll"].choice_group]
+        top = max((entry["ballots"] for entry in districts), default=0)
+        return [{"poll": entry["poll"], "voters": entry["ballots"],
+                 "percent": round(100 * entry["ballots"] / self.valid) if self.valid else 0,
+                 "share": round(100 * entry["ballots"] / top) if top else 0}
+                for entry in districts]
+
+    @property
+    def age_chart(self) -> list[dict]:
+        """The age bands with bar widths relative to the largest group."""
+        top = max((max(women, men) for _band, women, men in self.by_age), default=0)
+        return [{"band": band, "women": women, "men": men,
+                 "women_share": round(100 * women / top) if top else 0,
+                 "men_share": round(100 * men / top) if top else 0}
+                for band, women, men in self.by_age]
+
 
 def _ballot_counts(box: BallotBox) -> dict:
     return Ballot.objects.filter(box=box).aggregate(
@@ -37,6 +60,11 @@ def _invalid_by_reason(box: BallotBox) -> list[tuple[str, int]]:
             .values("invalid_reason").annotate(n=Count("id")).order_by("-n"))
     return [(str(labels.get(row["invalid_reason"], row["invalid_reason"])), row["n"])
             for row in rows]
+
+
+def age_band(age: int) -> str:
+    """The report's age band of ``age`` ("25–34", "65+")."""
+    return _band(age)
 
 
 def _band(age: int) -> str:
@@ -75,12 +103,16 @@ def _polls(box: BallotBox) -> list[dict]:
     return result
 
 
+def report_day(box: BallotBox) -> date:
+    """The day ages are counted on: today while voting, the closing day afterwards."""
+    today = timezone.localdate()
+    return min(today, timezone.localdate(box.closes_at)) if box.closes_at else today
+
+
 def box_statistics(box: BallotBox, day: date | None = None) -> BoxStatistics:
     """Every figure of the live report, consistent with the exports to the last vote."""
     counts = _ballot_counts(box)
-    if day is None:
-        today = timezone.localdate()
-        day = min(today, timezone.localdate(box.closes_at)) if box.closes_at else today
+    day = day or report_day(box)
     return BoxStatistics(
         ballots=counts["ballots"], valid=counts["valid"],
         invalid_by_reason=_invalid_by_reason(box),

@@ -19,6 +19,9 @@ from .services import (
     box_refusal,
 )
 
+RECEIPT_COOKIE = "ballot_receipt"
+RECEIPT_COOKIE_AGE = 3600  # seconds the thank-you page can be reloaded
+
 
 @require_http_methods(["GET", "POST"])
 def link_request(request, box_id):
@@ -68,13 +71,20 @@ def card(request, token):
                                  channel=Ballot.Channel.EMAIL, link=link)
         except BallotRefused as refused:
             return render(request, "ballots/refused.html", {"refusal": refused}, status=410)
-        request.session["ballot_receipt"] = ballot.receipt_code
-        return redirect("ballots:thanks")
+        # The thank-you page needs only the receipt code, which the voter is shown anyway:
+        # a short-lived signed cookie instead of a session row written for every card.
+        response = redirect("ballots:thanks")
+        response.set_signed_cookie(RECEIPT_COOKIE, ballot.receipt_code, salt=RECEIPT_COOKIE,
+                                   max_age=RECEIPT_COOKIE_AGE, httponly=True, samesite="Lax",
+                                   secure=settings.SESSION_COOKIE_SECURE)
+        return response
     return render(request, "ballots/card.html", {"box": box, "form": form})
 
 
 def thanks(request):
-    ballot = receipt_lookup(request.session.get("ballot_receipt", ""))
+    code = request.get_signed_cookie(RECEIPT_COOKIE, default="", salt=RECEIPT_COOKIE,
+                                     max_age=RECEIPT_COOKIE_AGE)
+    ballot = receipt_lookup(code)
     if ballot is None:
         raise Http404
     return render(request, "ballots/thanks.html", {"ballot": ballot, "box": ballot.box})

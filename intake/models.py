@@ -62,6 +62,16 @@ class Edition(models.Model):
     ballot_box = models.OneToOneField("ballots.BallotBox", null=True, blank=True,
                                       on_delete=models.PROTECT, related_name="edition",
                                       editable=False)
+    # The administrator may publish the preliminary results before the edition closes;
+    # after closing they are public anyway (PB-21).
+    results_published_at = models.DateTimeField(_("preliminary results published"), null=True,
+                                                blank=True, editable=False)
+    results_published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                             on_delete=models.SET_NULL, related_name="+",
+                                             editable=False)
+    # The META section of the pabulib file the edition was imported from (open data);
+    # empty for an edition run in Wotum. No voter ids are kept.
+    imported_meta = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -117,6 +127,12 @@ class Edition(models.Model):
                       conditions=[lambda e: not phases.blockers_for(e, "close")])
     def close(self):
         """Close the vote."""
+
+    @property
+    def results_public(self) -> bool:
+        """The public results page shows once the vote closed or the results were published."""
+        return self.ballot_box_id is not None and (
+            self.state == self.State.CLOSED or self.results_published_at is not None)
 
     def refusal(self, phase: str) -> str | None:
         """Why an action of ``phase`` ("intake", "voting") is refused now; None if allowed."""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import clerk, editions, proposals, public
+from .views import clerk, editions, proposals, public, results
 
 app_name = "intake"
 
@@ -20,6 +20,8 @@ urlpatterns = [
     path("attachments/<int:pk>/remove/", proposals.attachment_remove, name="attachment_remove"),
     # The public, once the vote has opened.
     path("editions/<int:edition>/projects/", public.ProjectListView.as_view(), name="projects"),
+    path("editions/<int:edition>/results/", results.PublicResultsView.as_view(),
+         name="results_public"),
     # Staff of one organisation.
     path("org/<slug:organisation>/editions/", editions.EditionListView.as_view(),
          name="edition_list"),
@@ -31,6 +33,11 @@ urlpatterns = [
     path(f"{_edition}paper/", clerk.PaperProposalCreateView.as_view(),
          name="paper_proposal_create"),
     path(f"{_edition}import/", clerk.ProposalImportView.as_view(), name="proposal_import"),
+    path(f"{_edition}results/", results.EditionResultsView.as_view(), name="edition_results"),
+    path(f"{_edition}results/compute/", results.EditionResultsComputeView.as_view(),
+         name="edition_results_compute"),
+    path(f"{_edition}results/publish/", results.EditionResultsPublishView.as_view(),
+         name="edition_results_publish"),
     path(f"{_edition}import/template.xlsx", clerk.ImportTemplateView.as_view(),
          name="import_template"),
 ]

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from audit.transitions import transition_run
 from ballots.models import BallotBox, Option, Poll
-from ballots.results import poll_result_compute
+from ballots.results import box_results_compute
 from ballots.services import box_close, box_open
 
 from .models import Edition, Pool, Proposal
@@ -70,5 +70,5 @@ def edition_results_compute(*, edition: Edition, actor=None) -> list:
     """Compute every pool's result with the edition's rule, as snapshots."""
     if edition.ballot_box_id is None:
         return []
-    return [poll_result_compute(poll=poll, rule=edition.selection_rule, actor=actor)
-            for poll in edition.ballot_box.polls.order_by("position")]
+    # One GROUP BY for every pool of the box, then one snapshot per pool.
+    return box_results_compute(box=edition.ballot_box, rule=edition.selection_rule, actor=actor)

@@ -23,6 +23,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+_PLAIN = {int, float, bool, Decimal}  # the common cases, checked by a set lookup
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MASK = "•"
 
@@ -59,15 +60,27 @@ class XlsxExport:
         self.reveal = reveal
 
     def value(self, column: Column, row):
+        return self._getter(column)(row)
+
+    def _getter(self, column: Column) -> Callable[[object], object]:
+        """The column's value function, resolved once per file rather than once per cell."""
         hook = getattr(self, f"get_{column.name}", None)
-        value = hook(row) if hook is not None else getattr(row, column.name, None)
-        if column.mask and not self.reveal:
-            value = column.mask(value) if callable(column.mask) else mask_value(value)
-        return value
+        if hook is None:
+            name = column.name
+
+            def hook(row):
+                return getattr(row, name, None)
+
+        if not column.mask or self.reveal:
+            return hook
+        masker = column.mask if callable(column.mask) else mask_value
+        return lambda row: masker(hook(row))
 
     def _cell(self, sheet, value):
         """A value openpyxl can store, never a formula (no spreadsheet injection)."""
-        if value is None or isinstance(value, bool | int | float | Decimal):
+        if value is None or type(value) in _PLAIN:
+            return value
+        if isinstance(value, bool | int | float | Decimal):
             return value
         if isinstance(value, datetime.datetime):
             return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(
@@ -101,8 +114,10 @@ class XlsxExport:
             header.append(cell)
         sheet.append(header)
         count = 0
+        getters = [self._getter(column) for column in self.columns]
+        cell, append = self._cell, sheet.append
         for row in self._iterate(rows):
-            sheet.append([self._cell(sheet, self.value(column, row)) for column in self.columns])
+            append([cell(sheet, get(row)) for get in getters])
             count += 1
         workbook.save(fileobj)
         return count
@@ -122,3 +137,34 @@ def export_filename(*parts: str) -> str:
     """``wotum-<parts>-<date>.xlsx`` with only safe characters."""
     words = [slugify(str(part)) for part in parts if part]
     return "-".join(["wotum", *words, timezone.localdate().isoformat()]) + ".xlsx"
+
+
+# Large exports go to the background: a worker writes the file, the requester gets an e-mail.
+ExportSource = Callable[..., tuple[XlsxExport, Iterable, str]]
+
+
+def export_row_count(rows: Iterable) -> int:
+    return rows.count() if isinstance(rows, QuerySet) else len(rows)  # type: ignore[arg-type]
+
+
+def export_deliver(request, *, source: str, params: dict, organisation, permission: str,
+                   title: str):
+    """Stream the export now, or queue it when it has more rows than the threshold.
+
+    ``source`` is the dotted path of a function taking ``params`` and returning
+    ``(export, rows, filename)``: the worker calls it again to rebuild the same rows.
+    """
+    from django.conf import settings
+    from django.shortcuts import redirect
+    from django.utils.module_loading import import_string
+
+    from .services import export_job_start
+
+    export, rows, filename = import_string(source)(**params)
+    threshold = getattr(settings, "WOTUM_EXPORT_BACKGROUND_ROWS", 50_000)
+    if export_row_count(rows) > threshold:
+        job = export_job_start(source=source, params=params, organisation=organisation,
+                               permission=permission, title=title, filename=filename,
+                               actor=request.user)
+        return redirect("reports:export_job", key=job.key)
+    return export.response(rows, filename=filename)

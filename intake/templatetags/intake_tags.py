@@ -26,3 +26,15 @@ def pln(amount) -> str:
     if amount in (None, ""):
         return ""
     return f"{number_format(amount, decimal_pos=2, force_grouping=True)} zł"
+
+
+@register.simple_tag
+def editions_with_public_results(limit: int = 10):
+    """Editions whose results the public may see: closed, or published early."""
+    from django.db.models import Q
+
+    from ..models import Edition
+
+    return (Edition.objects.filter(ballot_box__isnull=False)
+            .filter(Q(state=Edition.State.CLOSED) | Q(results_published_at__isnull=False))
+            .select_related("organisation").order_by("-year", "name")[:limit])
