@@ -26,6 +26,8 @@ class OutboundEmail(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     esp_message_id = models.CharField(max_length=255, blank=True, db_index=True)
+    # Voters' addresses are not kept once their message is out (X-5): only a masked form.
+    forget_recipient = models.BooleanField(default=False)
     created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 

@@ -17,13 +17,18 @@ def email_queue(
     kind: str,
     organisation=None,
     from_email: str = "",
+    forget_recipient: bool = False,
 ) -> OutboundEmail:
-    """Store a message and send it from the worker once the caller's transaction commits."""
+    """Store a message and send it from the worker once the caller's transaction commits.
+
+    ``forget_recipient`` masks the address once the message is sent (voters' addresses).
+    """
     from .tasks import email_deliver
 
     email = OutboundEmail.objects.create(
         to=to, subject=subject[:255], body_text=body_text, body_html=body_html, kind=kind,
         organisation=organisation, from_email=from_email or settings.DEFAULT_FROM_EMAIL,
+        forget_recipient=forget_recipient,
     )
     transaction.on_commit(lambda: email_deliver.delay(email.pk))
     return email
@@ -31,14 +36,15 @@ def email_queue(
 
 def email_queue_template(
     *, to: str, template: str, context: dict, kind: str | None = None, organisation=None,
-    language: str | None = None,
+    language: str | None = None, forget_recipient: bool = False,
 ) -> OutboundEmail:
     """Render ``<template>_subject.txt``, ``_message.txt`` (and ``.html`` if any) and queue."""
     with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body_text = render_to_string(f"{template}_message.txt", context)
     return email_queue(to=to, subject=subject, body_text=body_text,
-                       kind=kind or template.rsplit("/", 1)[-1], organisation=organisation)
+                       kind=kind or template.rsplit("/", 1)[-1], organisation=organisation,
+                       forget_recipient=forget_recipient)
 
 
 def email_queue_message(message: EmailMessage, *, kind: str, organisation=None) -> list:
@@ -74,3 +80,11 @@ def email_send_now(email: OutboundEmail) -> None:
     if not settings.WOTUM_OUTBOX_KEEP_BODIES:
         # Bodies carry one-time links; once sent, nothing at rest can replay them.
         email.body_text = email.body_html = ""
+        if email.forget_recipient:
+            email.to = mask_address(email.to)
+
+
+def mask_address(address: str) -> str:
+    """``a•••@example.org``: enough for an operator to recognise a bounce, no more."""
+    local, _at, domain = address.partition("@")
+    return f"{local[:1]}•••@{domain}"

@@ -104,3 +104,14 @@ def test_demo_outbox_lists_messages_with_clickable_links(client,
 def test_outbox_is_hidden_in_production(client, settings):
     settings.WOTUM_OUTBOX_KEEP_BODIES = False
     assert client.get("/outbox/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_voters_address_is_masked_once_the_message_is_sent(
+        settings, django_capture_on_commit_callbacks):
+    settings.WOTUM_OUTBOX_KEEP_BODIES = False
+    with django_capture_on_commit_callbacks(execute=True):
+        email = _queue(to="jan.kowalski@example.org", forget_recipient=True)
+    email.refresh_from_db()
+    assert email.to == "j•••@example.org"
+    assert mail.outbox[0].to == ["jan.kowalski@example.org"]
