@@ -197,8 +197,10 @@ class Ballot(models.Model):
 
     box = models.ForeignKey(BallotBox, on_delete=models.PROTECT, related_name="ballots")
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    # Not enforce_initial: the service runs accept() or invalidate() in memory and writes the
+    # card once, so a card never sits in the database as "received".
     state = FSMField(_("status"), max_length=10, choices=State.choices,
-                     default=State.RECEIVED, enforce_initial=True)
+                     default=State.RECEIVED)
     invalid_reason = models.CharField(_("why invalid"), max_length=40, blank=True,
                                       choices=InvalidReason.choices)
     pesel_digest = models.CharField(max_length=64, blank=True)

@@ -2,11 +2,12 @@
 import secrets
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
-from django.db.models import F, prefetch_related_objects
+from django.db import IntegrityError, connection, transaction
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from viewflow.fsm import TransitionNotAllowed
 
 from audit.services import audit_record
 from notifications.services import email_queue_template
@@ -51,10 +52,7 @@ def ballot_link_request(*, box: BallotBox, email: str, base_url: str) -> BallotL
         raise BallotRefused("closed", refusal)
     digest = keyed_digest("email", address)
     with transaction.atomic():
-        quota, _created = EmailQuota.objects.get_or_create(box=box, email_digest=digest)
-        granted = EmailQuota.objects.filter(
-            pk=quota.pk, issued__lt=box.cards_per_email).update(issued=F("issued") + 1)
-        if not granted:
+        if not _quota_take(box, digest):
             raise BallotRefused("quota", _("The maximum number of forms has been sent for "
                                            "address %(address)s.") % {"address": address})
         token = secrets.token_urlsafe(32)
@@ -63,10 +61,29 @@ def ballot_link_request(*, box: BallotBox, email: str, base_url: str) -> BallotL
                                          expires_at=box.closes_at)
         email_queue_template(
             to=address, template="ballots/email/link", kind="ballot_link",
-            organisation=box.organisation,
+            organisation=box.organisation, forget_recipient=True,
             context={"box": box, "url": base_url.rstrip("/") + reverse("ballots:card",
                                                                          args=[token])})
     return link
+
+
+def _quota_take(box: BallotBox, digest: str) -> bool:
+    """Count one more card for the address, unless it has had its share; True if counted.
+
+    One statement, the same on PostgreSQL and SQLite: the first request inserts the row,
+    later ones raise its count only while it is under the cap. Simultaneous requests
+    queue on the row and each re-checks the condition, so the cap cannot be passed.
+    """
+    if box.cards_per_email < 1:
+        return False
+    table = connection.ops.quote_name(EmailQuota._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (box_id, email_digest, issued) VALUES (%s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (box_id, email_digest) DO UPDATE SET issued = {table}.issued + 1 "
+            f"WHERE {table}.issued < %s RETURNING issued",
+            [box.pk, digest, box.cards_per_email])
+        return cursor.fetchone() is not None
 
 
 def ballot_link_resolve(token: str, now=None) -> BallotLink:
@@ -126,24 +143,45 @@ def ballot_cast(*, box: BallotBox, choices: CardChoices, pesel: PeselFacts | Non
 
     One transaction: the link is consumed, the card and its votes stored, the audit row
     written. The partial unique index on (box, PESEL digest) of valid cards decides which
-    of two simultaneous cards with one PESEL is valid; the other is kept as invalid.
+    of two simultaneous cards with one PESEL is valid: the loser's transaction is rolled
+    back whole and run again, storing its card as invalid. The common case, a first card,
+    costs no savepoint and no second write of the card.
     """
+    refusal = box_refusal(box)
+    if refusal:
+        raise BallotRefused("closed", refusal)
     options = _checked_options(box, choices)
+    try:
+        return _cast(box, options, pesel, channel, link, entered_by, valid=True)
+    except IntegrityError:
+        if pesel is None or not _pesel_has_voted(box, pesel.digest):
+            raise
+    if link is not None:
+        link.refresh_from_db()
+    return _cast(box, options, pesel, channel, link, entered_by, valid=False)
+
+
+def _pesel_has_voted(box: BallotBox, digest: str) -> bool:
+    return Ballot.objects.filter(box=box, pesel_digest=digest,
+                                 state__in=[Ballot.State.CAST, Ballot.State.COUNTED]).exists()
+
+
+def _cast(box, options, pesel, channel, link, entered_by, *, valid: bool) -> Ballot:
     with transaction.atomic():
-        if link is not None:
-            link = BallotLink.objects.select_for_update().get(pk=link.pk)
-            if link.state != BallotLink.State.ISSUED:
-                raise BallotRefused("used", _("This link has already been used to cast a "
-                                              "ballot. Each link works once."))
-        ballot = Ballot.objects.create(
-            box=box, channel=channel, link=link, entered_by=entered_by,
-            receipt_code=_receipt_code(), pesel_digest=pesel.digest if pesel else "",
-            birth_date=pesel.birth_date if pesel else None, sex=pesel.sex if pesel else "")
-        ballot = _ballot_accept_or_invalidate(ballot)
-        valid = ballot.state == Ballot.State.CAST
+        receipt_to = _link_consume(link) if link is not None else ""
+        ballot = Ballot(box=box, channel=channel, link=link, entered_by=entered_by,
+                        receipt_code=_receipt_code(),
+                        pesel_digest=pesel.digest if pesel else "",
+                        birth_date=pesel.birth_date if pesel else None,
+                        sex=pesel.sex if pesel else "")
+        # The transition runs before the row is written: a card is born cast or invalid.
+        if valid:
+            ballot.accept()
+        else:
+            ballot.invalidate(reason=Ballot.InvalidReason.PESEL_ALREADY_VOTED)
+        ballot.save(force_insert=True)
         Vote.objects.bulk_create([Vote(poll_id=o.poll_id, option=o, ballot=ballot, counts=valid)
                                   for o in options])
-        receipt_to = _link_consume(link) if link is not None else ""
         audit_record(action="ballot.cast", actor=entered_by, obj=ballot,
                      organisation=box.organisation, from_state=Ballot.State.RECEIVED,
                      to_state=ballot.state, stream=f"box:{box.pk}:{ballot.pk % AUDIT_SHARDS}",
@@ -151,30 +189,25 @@ def ballot_cast(*, box: BallotBox, choices: CardChoices, pesel: PeselFacts | Non
         if receipt_to:
             email_queue_template(to=receipt_to, template="ballots/email/receipt",
                                  kind="ballot_receipt", organisation=box.organisation,
-                                 context={"box": box, "ballot": ballot})
+                                 context={"box": box, "ballot": ballot}, forget_recipient=True)
     return ballot
 
 
-def _ballot_accept_or_invalidate(ballot: Ballot) -> Ballot:
-    try:
-        with transaction.atomic():
-            ballot.accept()
-            ballot.save(update_fields=["state"])
-        return ballot
-    except IntegrityError:
-        ballot = Ballot.objects.get(pk=ballot.pk)  # back to "received" after the savepoint
-        ballot.invalidate(reason=Ballot.InvalidReason.PESEL_ALREADY_VOTED)
-        ballot.save(update_fields=["state", "invalid_reason"])
-        return ballot
-
-
 def _link_consume(link: BallotLink) -> str:
-    """Mark the link used and forget its address; return the address for the receipt."""
+    """Use the link, once: a conditional UPDATE, so a second use finds nothing to update.
+
+    The address is blanked with it; the one read when the link was opened gets the receipt.
+    """
     address = link.email
-    link.use()
-    link.used_at = timezone.now()
-    link.email = ""
-    link.save(update_fields=["state", "used_at", "email"])
+    try:
+        link.use()  # the state machine's check, in memory; the UPDATE below is the guard
+        consumed = BallotLink.objects.filter(pk=link.pk, state=BallotLink.State.ISSUED).update(
+            state=link.state, used_at=timezone.now(), email="")
+    except TransitionNotAllowed:
+        consumed = 0
+    if not consumed:
+        raise BallotRefused("used", _("This link has already been used to cast a ballot. "
+                                      "Each link works once."))
     return address
 
 

@@ -21,6 +21,16 @@ from .services import (
 
 RECEIPT_COOKIE = "ballot_receipt"
 RECEIPT_COOKIE_AGE = 3600  # seconds the thank-you page can be reloaded
+SENT_COOKIE = "ballot_link_sent_to"
+
+
+def _signed_cookie(response, name: str, value: str):
+    """A short-lived, signed, HttpOnly cookie: what the next page shows the same person,
+    without a session row written for every voter."""
+    response.set_signed_cookie(name, value, salt=name, max_age=RECEIPT_COOKIE_AGE,
+                               httponly=True, samesite="Lax",
+                               secure=settings.SESSION_COOKIE_SECURE)
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -41,15 +51,16 @@ def link_request(request, box_id):
             except BallotRefused as refused:
                 form.add_error("email" if refused.code == "quota" else None, refused.message)
             else:
-                request.session["ballot_link_sent_to"] = form.cleaned_data["email"].lower()
-                return redirect("ballots:link_sent", box_id=box.pk)
+                return _signed_cookie(redirect("ballots:link_sent", box_id=box.pk),
+                                      SENT_COOKIE, form.cleaned_data["email"].lower())
     return render(request, "ballots/link_request.html",
                   {"box": box, "form": form, "refusal": refusal})
 
 
 def link_sent(request, box_id):
     box = get_object_or_404(BallotBox, pk=box_id)
-    address = request.session.get("ballot_link_sent_to")
+    address = request.get_signed_cookie(SENT_COOKIE, default="", salt=SENT_COOKIE,
+                                        max_age=RECEIPT_COOKIE_AGE)
     if not address:
         return redirect("ballots:link_request", box_id=box.pk)
     return render(request, "ballots/link_sent.html", {"box": box, "address": address})
@@ -71,13 +82,8 @@ def card(request, token):
                                  channel=Ballot.Channel.EMAIL, link=link)
         except BallotRefused as refused:
             return render(request, "ballots/refused.html", {"refusal": refused}, status=410)
-        # The thank-you page needs only the receipt code, which the voter is shown anyway:
-        # a short-lived signed cookie instead of a session row written for every card.
-        response = redirect("ballots:thanks")
-        response.set_signed_cookie(RECEIPT_COOKIE, ballot.receipt_code, salt=RECEIPT_COOKIE,
-                                   max_age=RECEIPT_COOKIE_AGE, httponly=True, samesite="Lax",
-                                   secure=settings.SESSION_COOKIE_SECURE)
-        return response
+        # The thank-you page needs only the receipt code, which the voter is shown anyway.
+        return _signed_cookie(redirect("ballots:thanks"), RECEIPT_COOKIE, ballot.receipt_code)
     return render(request, "ballots/card.html", {"box": box, "form": form})
 
 

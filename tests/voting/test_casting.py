@@ -122,3 +122,14 @@ def test_closing_the_box_counts_the_valid_cards_and_refuses_more(client, box):
     box.refresh_from_db()
     with pytest.raises(BallotRefused):
         issue_token(box, "d@example.org")
+
+
+def test_the_service_refuses_a_card_after_the_box_closed(box):
+    from ballots.services import BallotRefused, CardChoices, ballot_cast, box_close
+
+    box_close(box=box, actor=None)
+    box.refresh_from_db()
+    with pytest.raises(BallotRefused) as refused:
+        ballot_cast(box=box, choices=CardChoices(), pesel=None, channel="paper")
+    assert refused.value.code == "closed"
+    assert not Ballot.objects.exists()
