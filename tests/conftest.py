@@ -1,4 +1,7 @@
 """Shared fixtures: factories, eager celery inside unit tests, the anymail test backend."""
+import json
+from pathlib import Path
+
 import pytest
 
 from organisations.roles import Role
@@ -59,3 +62,35 @@ def staff(membership_factory, city):
         return user
 
     return make
+
+
+# The real pabulib elections beside the repository (../shared/data/pabulib) and pabutools'
+# recorded outcomes for them: a test taking ``pabulib_file`` runs once per file, and is
+# skipped with the reason in a clone without shared/ beside it.
+PABULIB_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "pabulib"
+REFERENCE_DIR = Path(__file__).resolve().parent / "ballots" / "reference"
+PABULIB_MISSING = (f"no pabulib sample files in {PABULIB_DIR} "
+                   "(clone shared/ beside the repository)")
+
+
+def pytest_generate_tests(metafunc):
+    """Run tests taking ``pabulib_file`` once per sample file."""
+    if "pabulib_file" in metafunc.fixturenames:
+        files = sorted(PABULIB_DIR.glob("*.pb"))
+        params = [pytest.param(path, id=path.stem) for path in files] or [
+            pytest.param(None, marks=pytest.mark.skip(reason=PABULIB_MISSING), id="no-files")]
+        metafunc.parametrize("pabulib_file", params)
+
+
+@pytest.fixture(scope="session")
+def pabulib_dir() -> Path:
+    """Return the folder of real pabulib elections, or skip when it is absent."""
+    if not any(PABULIB_DIR.glob("*.pb")):
+        pytest.skip(PABULIB_MISSING)
+    return PABULIB_DIR
+
+
+@pytest.fixture
+def reference(pabulib_file: Path) -> dict:
+    """Return pabutools' recorded outcomes for a sample file (bench/pabutools_reference.py)."""
+    return json.loads((REFERENCE_DIR / f"{pabulib_file.stem}.json").read_text())

@@ -1,38 +1,6 @@
-"""Results, exports and open data: the shared pabulib sample files and their references.
-
-A test taking ``pabulib_file`` runs once per sample file; without the files (a clone
-without ``shared/`` beside it) it is skipped with the reason.
-"""
-import json
-from pathlib import Path
-
+"""Results, exports and open data: a known edition in voting (the pabulib sample files
+and their references are fixtures of tests/conftest.py)."""
 import pytest
-
-PABULIB_DIR = Path(__file__).resolve().parents[3] / "shared" / "data" / "pabulib"
-REFERENCE_DIR = Path(__file__).resolve().parents[1] / "ballots" / "reference"
-MISSING = f"no pabulib sample files in {PABULIB_DIR} (clone shared/ beside the repository)"
-
-
-def pytest_generate_tests(metafunc):
-    if "pabulib_file" in metafunc.fixturenames:
-        files = sorted(PABULIB_DIR.glob("*.pb"))
-        params = [pytest.param(path, id=path.stem) for path in files] or [
-            pytest.param(None, marks=pytest.mark.skip(reason=MISSING), id="no-files")]
-        metafunc.parametrize("pabulib_file", params)
-
-
-@pytest.fixture(scope="session")
-def pabulib_dir() -> Path:
-    if not any(PABULIB_DIR.glob("*.pb")):
-        pytest.skip(MISSING)
-    return PABULIB_DIR
-
-
-@pytest.fixture
-def reference(pabulib_file: Path) -> dict:
-    """pabutools' recorded outcomes for a sample file (bench/pabutools_reference.py)."""
-    return json.loads((REFERENCE_DIR / f"{pabulib_file.stem}.json").read_text())
-
 
 # A known edition in voting: three pools, six projects, nine valid cards and one invalid.
 CITYWIDE = [("Rowery miejskie", "600000"), ("Psi park", "500000"), ("Koncerty", "300000")]
