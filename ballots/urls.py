@@ -11,5 +11,6 @@ urlpatterns = [
     path("receipt/", views.receipt_check, name="receipt_check"),
     path("<int:box_id>/paper/", views.paper_entry, name="paper_entry"),
     path("<int:box_id>/blank-card/", views.blank_card, name="blank_card"),
+    path("<int:box_id>/blank-card.pdf", views.blank_card_pdf, name="blank_card_pdf"),
     path("<int:box_id>/report/", views.live_report, name="live_report"),
 ]

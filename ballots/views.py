@@ -147,3 +147,13 @@ def live_report(request, box_id):
         raise Http404
     return render(request, "ballots/live_report.html",
                   {"box": box, "stats": box_statistics(box)})
+
+
+def blank_card_pdf(request, box_id):
+    """The blank card as a PDF file to print in bulk (PB-20)."""
+    from .printing import blank_card_response
+
+    box = get_object_or_404(BallotBox.objects.select_related("organisation"), pk=box_id)
+    if not request.user.has_perm("ballots.enter_paper_ballot", box):
+        raise Http404
+    return blank_card_response(box)

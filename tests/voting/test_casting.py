@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from audit.models import AuditRecord
 from audit.selectors import audit_chain_verify
-from ballots.models import Ballot, BallotLink, Vote
+from ballots.models import Ballot, BallotLink, Option, Vote
 from ballots.pesel import pesel_digest
 from notifications.models import OutboundEmail
 from organisations.roles import Role
@@ -133,3 +133,24 @@ def test_the_service_refuses_a_card_after_the_box_closed(box):
         ballot_cast(box=box, choices=CardChoices(), pesel=None, channel="paper")
     assert refused.value.code == "closed"
     assert not Ballot.objects.exists()
+
+
+def test_the_blank_card_is_a_pdf_listing_every_project_by_pool(client, box, staff):
+    import io
+
+    from pypdf import PdfReader
+
+    client.force_login(staff(Role.INTAKE_CLERK))
+    response = client.get(reverse("ballots:blank_card_pdf", args=[box.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    for option in Option.objects.filter(poll__box=box):
+        assert option.code in text and option.label in text
+    for words in ("Karta do głosowania", "Chwałowice", "Nie głosuję na projekt lokalny",
+                  "Oświadczenia", "Numer PESEL"):
+        assert words in text
+
+
+def test_the_blank_card_pdf_is_404_for_residents(client, box, user_factory):
+    client.force_login(user_factory())
+    assert client.get(reverse("ballots:blank_card_pdf", args=[box.pk])).status_code == 404
