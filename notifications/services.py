@@ -63,11 +63,11 @@ def email_queue_message(message: EmailMessage, *, kind: str, organisation=None) 
     ]
 
 
-def email_send_now(email: OutboundEmail) -> None:
+def email_send_now(email: OutboundEmail, *, connection=None) -> None:
     """Send one stored message through the configured backend (anymail in production)."""
     message = EmailMultiAlternatives(
         subject=email.subject, body=email.body_text, from_email=email.from_email or None,
-        to=[email.to],
+        to=[email.to], connection=connection,
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")

@@ -15,3 +15,11 @@ class FlakyBackend(BaseEmailBackend):
             FlakyBackend.failures_left -= 1
             raise ConnectionRefusedError("ESP unreachable")
         return len(email_messages)
+
+
+class RefusesOneAddressBackend(BaseEmailBackend):
+    def send_messages(self, email_messages):
+        for message in email_messages:
+            if "refused@example.org" in message.to:
+                raise ValueError("mailbox refused@example.org does not exist")
+        return len(email_messages)

@@ -115,3 +115,34 @@ def test_a_voters_address_is_masked_once_the_message_is_sent(
     email.refresh_from_db()
     assert email.to == "j•••@example.org"
     assert mail.outbox[0].to == ["jan.kowalski@example.org"]
+
+
+@pytest.mark.django_db
+def test_one_task_sends_the_waiting_messages_and_the_others_find_them_sent():
+    from notifications.tasks import email_deliver
+
+    with transaction.atomic():  # queued, but not yet handed to the (eager) worker
+        emails = [_queue(to=f"p{n}@example.org") for n in range(3)]
+
+    assert email_deliver(emails[1].pk) == OutboundEmail.Status.SENT
+    assert sorted(m.to[0] for m in mail.outbox) == ["p0@example.org", "p1@example.org",
+                                                    "p2@example.org"]
+    assert set(OutboundEmail.objects.values_list("status", flat=True)) == {"sent"}
+    assert email_deliver(emails[0].pk) == "skipped"
+    assert len(mail.outbox) == 3
+
+
+@pytest.mark.django_db
+def test_a_failing_message_in_a_batch_does_not_hold_back_the_others(settings):
+    from notifications.tasks import email_deliver
+
+    settings.EMAIL_BACKEND = "tests.notifications.failing_backend.RefusesOneAddressBackend"
+    with transaction.atomic():
+        good, bad = _queue(to="ok@example.org"), _queue(to="refused@example.org")
+    email_deliver(good.pk)
+
+    good.refresh_from_db()
+    bad.refresh_from_db()
+    assert good.status == OutboundEmail.Status.SENT
+    assert bad.status in {OutboundEmail.Status.RETRYING, OutboundEmail.Status.FAILED}
+    assert "refused@example.org" in bad.last_error
