@@ -23,6 +23,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from notifications.services import mask_address
+
 _PLAIN = {int, float, bool, Decimal}  # the common cases, checked by a set lookup
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MASK = "•"
@@ -33,9 +35,8 @@ def mask_value(value) -> str:
     if value in (None, ""):
         return ""
     text = str(value)
-    local, at, domain = text.partition("@")
-    if at:
-        return f"{local[:1]}{MASK * 3}@{domain}"
+    if "@" in text:
+        return mask_address(text)
     return MASK * len(text)
 
 
