@@ -15,7 +15,7 @@ from notifications.services import email_queue_template
 from .hashing import keyed_digest, token_digest
 from .models import Ballot, BallotBox, BallotLink, EmailQuota, Option, Vote
 from .pesel import PeselFacts
-from .windows import window_refusal
+from .windows import format_moment, window_closed_reason
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
 AUDIT_SHARDS = 8  # audit chains per box: casting is not serialised on one chain head
@@ -35,9 +35,18 @@ def email_normalise(address: str) -> str:
 
 def box_refusal(box: BallotBox, now=None) -> str | None:
     """Why cards cannot be requested or cast in ``box`` now; None while voting is open."""
-    return window_refusal(_("Voting"), is_open_state=box.state == BallotBox.State.OPEN,
-                          is_past_state=box.state == BallotBox.State.CLOSED,
-                          starts=box.opens_at, ends=box.closes_at, now=now)
+    closed = window_closed_reason(is_open_state=box.state == BallotBox.State.OPEN,
+                                  is_past_state=box.state == BallotBox.State.CLOSED,
+                                  starts=box.opens_at, ends=box.closes_at, now=now)
+    if closed is None:
+        return None
+    reason, moment = closed
+    sentences = {"closed_on": _("%(phase)s closed on %(date)s."),
+                 "closed": _("%(phase)s is closed."),
+                 "opens_on": _("%(phase)s opens on %(date)s."),
+                 "not_open": _("%(phase)s has not opened yet.")}
+    return sentences[reason] % {"phase": _("Voting"),
+                                "date": format_moment(moment) if moment else ""}
 
 
 def ballot_link_request(*, box: BallotBox, email: str, base_url: str) -> BallotLink:

@@ -1,24 +1,26 @@
-"""Whether something is open now, and if not, a sentence that says why."""
+"""Whether something with dates and a state is open now, and if not, why not.
+
+Each caller words the reason in its own sentences (Polish inflects the verb by the
+phase's gender); this module only decides which reason applies, once for every caller.
+"""
 from django.utils import formats, timezone
-from django.utils.translation import gettext as _
 
 
 def format_moment(value) -> str:
+    """A date as people read it: "30 May 2026, 23:59" in the local time zone."""
     return formats.date_format(timezone.localtime(value), "j E Y, H:i")
 
 
-def window_refusal(name: str, *, is_open_state: bool, is_past_state: bool, starts, ends,
-                   now=None) -> str | None:
-    """None if ``name`` (a phase, "Voting") is open now; otherwise why not, with the date."""
+def window_closed_reason(*, is_open_state: bool, is_past_state: bool, starts, ends,
+                         now=None) -> tuple[str, object] | None:
+    """None while open; otherwise ``(reason, date)`` with reason one of ``closed_on``,
+    ``closed``, ``opens_on``, ``not_open`` and the date it names (or None)."""
     now = now or timezone.now()
     within_dates = (starts is None or starts <= now) and (ends is None or now < ends)
     if is_open_state and within_dates:
         return None
     if (ends is not None and now >= ends) or is_past_state:
-        if ends is not None:
-            return _("%(phase)s closed on %(date)s.") % {"phase": name,
-                                                         "date": format_moment(ends)}
-        return _("%(phase)s is closed.") % {"phase": name}
-    if starts is not None:
-        return _("%(phase)s opens on %(date)s.") % {"phase": name, "date": format_moment(starts)}
-    return _("%(phase)s has not opened yet.") % {"phase": name}
+        return ("closed_on", ends) if ends is not None else ("closed", None)
+    if starts is not None and starts > now:
+        return "opens_on", starts
+    return "not_open", None

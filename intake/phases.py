@@ -5,8 +5,9 @@ evaluation app, for instance, registers "review tasks still open" for opening th
 """
 from collections.abc import Callable
 
-from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+
+from ballots.windows import format_moment, window_closed_reason
 
 _blockers: dict[str, list[Callable]] = {}
 
@@ -39,30 +40,20 @@ def blockers_for(edition, transition: str) -> list[str]:
             for reason in provider(edition)]
 
 
-def date_display(value) -> str:
-    """A phase date as people read it: "30 May 2026, 23:59" in the local time zone."""
-    return formats.date_format(timezone.localtime(value), "j E Y, H:i")
-
-
 def phase_refusal(edition, phase: str, now=None) -> str | None:
     """Why an action of ``phase`` ("intake" or "voting") is refused now, or None if allowed."""
     from .models import Edition
 
-    now = now or timezone.now()
-    starts = getattr(edition, f"{phase}_starts_at")
-    ends = getattr(edition, f"{phase}_ends_at")
     state = {"intake": Edition.State.INTAKE, "voting": Edition.State.VOTING}[phase]
-    messages = _REFUSALS[phase]
-    within_dates = (starts is None or starts <= now) and (ends is None or now < ends)
-    if edition.state == state and within_dates:
+    closed = window_closed_reason(
+        is_open_state=edition.state == state, is_past_state=_is_past(edition.state, state),
+        starts=getattr(edition, f"{phase}_starts_at"), ends=getattr(edition, f"{phase}_ends_at"),
+        now=now)
+    if closed is None:
         return None
-    if (ends is not None and now >= ends) or _is_past(edition.state, state):
-        if ends is not None:
-            return str(messages["closed_on"]) % {"date": date_display(ends)}
-        return str(messages["closed"])
-    if starts is not None and starts > now:
-        return str(messages["opens_on"]) % {"date": date_display(starts)}
-    return str(messages["not_open"])
+    reason, moment = closed
+    message = str(_REFUSALS[phase][reason])
+    return message % {"date": format_moment(moment)} if moment else message
 
 
 def _is_past(current: str, phase_state: str) -> bool:
