@@ -10,6 +10,7 @@ from django_ratelimit.core import is_ratelimited
 
 from .forms import BallotCardForm, LinkRequestForm
 from .models import Ballot, BallotBox
+from .printing import blank_card_response
 from .selectors import receipt_lookup
 from .services import (
     BallotRefused,
@@ -18,6 +19,7 @@ from .services import (
     ballot_link_resolve,
     box_refusal,
 )
+from .statistics import box_statistics
 
 RECEIPT_COOKIE = "ballot_receipt"
 RECEIPT_COOKIE_AGE = 3600  # seconds the thank-you page can be reloaded
@@ -103,13 +105,20 @@ def receipt_check(request):
                   {"code": code, "ballot": ballot, "checked": bool(code)})
 
 
+def _staff_box(request, box_id, permission: str) -> BallotBox:
+    """The box, if ``permission`` is held in its organisation; otherwise a 404, so that other
+    organisations' boxes are not even acknowledged."""
+    box = get_object_or_404(BallotBox.objects.select_related("organisation"), pk=box_id)
+    if not request.user.has_perm(permission, box):
+        raise Http404
+    return box
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def paper_entry(request, box_id):
     """Staff at a voting point type in paper cards, one after another (PB-19)."""
-    box = get_object_or_404(BallotBox.objects.select_related("organisation"), pk=box_id)
-    if not request.user.has_perm("ballots.enter_paper_ballot", box):
-        raise Http404  # other organisations' boxes are not even acknowledged
+    box = _staff_box(request, box_id, "ballots.enter_paper_ballot")
     refusal = box_refusal(box)
     form = BallotCardForm(request.POST or None, box=box)
     if request.method == "POST" and not refusal and form.is_valid():
@@ -130,9 +139,7 @@ def paper_entry(request, box_id):
 
 def blank_card(request, box_id):
     """A blank card to print for voting points (PB-20)."""
-    box = get_object_or_404(BallotBox.objects.select_related("organisation"), pk=box_id)
-    if not request.user.has_perm("ballots.enter_paper_ballot", box):
-        raise Http404
+    box = _staff_box(request, box_id, "ballots.enter_paper_ballot")
     return render(request, "ballots/blank_card.html",
                   {"box": box, "form": BallotCardForm(box=box)})
 
@@ -140,20 +147,12 @@ def blank_card(request, box_id):
 @login_required
 def live_report(request, box_id):
     """Staff follow the vote as it happens (PB-22)."""
-    from .statistics import box_statistics
-
-    box = get_object_or_404(BallotBox.objects.select_related("organisation"), pk=box_id)
-    if not request.user.has_perm("ballots.view_live_report", box):
-        raise Http404
+    box = _staff_box(request, box_id, "ballots.view_live_report")
     return render(request, "ballots/live_report.html",
                   {"box": box, "stats": box_statistics(box)})
 
 
 def blank_card_pdf(request, box_id):
     """The blank card as a PDF file to print in bulk (PB-20)."""
-    from .printing import blank_card_response
-
-    box = get_object_or_404(BallotBox.objects.select_related("organisation"), pk=box_id)
-    if not request.user.has_perm("ballots.enter_paper_ballot", box):
-        raise Http404
+    box = _staff_box(request, box_id, "ballots.enter_paper_ballot")
     return blank_card_response(box)
