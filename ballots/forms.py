@@ -1,10 +1,10 @@
 """The ballot card (PB-15) built from a box's polls, and the link request form."""
 from django import forms
-from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import messages
+from .card import CardSection, card_of
 from .pesel import PeselError, pesel_check
 from .services import CardChoices
 
@@ -22,38 +22,6 @@ class LinkRequestForm(forms.Form):
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
 
 
-class CardSection:
-    """One part of the card: a group of alternative polls (districts) or one poll."""
-
-    def __init__(self, key: str, polls: list, grouped: bool):
-        self.key, self.polls, self.grouped = key, polls, grouped
-        self.max_choices = max(p.max_choices for p in polls)
-        self.poll_by_option = {o.pk: p for p in polls for o in p.options.all()}
-
-    @property
-    def abstain_label(self):
-        if self.grouped:
-            return _("I do not vote for a local project")
-        return _("I do not vote for a city-wide project")
-
-
-def card_sections(box) -> list[CardSection]:
-    """The card's sections in poll order: each choice group once, where it first appears."""
-    # Loaded onto the box itself, so that ballot_cast checks the choices against the same
-    # rows instead of querying polls and options a second time.
-    prefetch_related_objects([box], "polls__options")
-    polls = list(box.polls.all())  # Poll.Meta.ordering: box, position, id
-    keys: list[str] = []
-    members: dict[str, list] = {}
-    for poll in polls:
-        key = f"g-{poll.choice_group}" if poll.choice_group else f"p-{poll.pk}"
-        if key not in members:
-            keys.append(key)
-            members[key] = []
-        members[key].append(poll)
-    return [CardSection(key, members[key], grouped=key.startswith("g-")) for key in keys]
-
-
 class BallotCardForm(forms.Form):
     """Steps 1–4 of the card: choices per section, the declarations, the PESEL."""
 
@@ -61,7 +29,8 @@ class BallotCardForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.box = box
         self.voting_day = voting_day or timezone.localdate()
-        self.sections = card_sections(box)
+        self.card = card_of(box)
+        self.sections = self.card.sections
         for section in self.sections:
             self._add_section_fields(section)
         for name, label in DECLARATIONS:
@@ -74,12 +43,12 @@ class BallotCardForm(forms.Form):
                                               "maxlength": "11"}))
 
     def _add_section_fields(self, section: CardSection):
-        choices = [(o.pk, str(o)) for p in section.polls for o in p.options.all()]
         if section.max_choices == 1:
-            field = forms.TypedChoiceField(choices=choices, coerce=int, required=False,
+            field = forms.TypedChoiceField(choices=section.choices, coerce=int, required=False,
                                            widget=forms.RadioSelect)
         else:
-            field = forms.TypedMultipleChoiceField(choices=choices, coerce=int, required=False,
+            field = forms.TypedMultipleChoiceField(choices=section.choices, coerce=int,
+                                                   required=False,
                                                    widget=forms.CheckboxSelectMultiple)
         self.fields[f"{section.key}-options"] = field
         self.fields[f"{section.key}-abstain"] = forms.BooleanField(

@@ -5,13 +5,14 @@ from django.utils.translation import gettext as _
 
 from reports.pdf import Block, pdf_render
 
-from .forms import DECLARATIONS, card_sections
+from .card import card_of
+from .forms import DECLARATIONS
 
 
 def blank_card_blocks(box) -> list[Block]:
     """The card's content: each section's projects with tick boxes, declarations, PESEL."""
     blocks = [Block("title", _("Ballot card")), Block("text", f"{box.title} — {box.organisation}")]
-    sections = card_sections(box)
+    sections = card_of(box).sections
     for number, section in enumerate(sections, start=1):
         heading = (_("Local project: choose a district, then a project in it")
                    if section.grouped else section.polls[0].title)
@@ -23,7 +24,7 @@ def blank_card_blocks(box) -> list[Block]:
             if section.grouped:
                 blocks.append(Block("subheading", poll.title))
             blocks += [Block("tick", f"{option.code} {option.label}")
-                       for option in poll.options.all()]
+                       for option in poll.options]
         blocks.append(Block("tick", str(section.abstain_label)))
     blocks.append(Block("heading", f"{len(sections) + 1}. {_('Declarations')}"))
     blocks += [Block("tick", str(label) % {"age": box.minimum_age} if "%" in str(label)

@@ -3,7 +3,6 @@ import secrets
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,8 +11,9 @@ from viewflow.fsm import TransitionNotAllowed
 from audit.services import audit_record
 from notifications.services import email_queue_template
 
+from .card import CardOption, card_of
 from .hashing import keyed_digest, token_digest
-from .models import Ballot, BallotBox, BallotLink, EmailQuota, Option, Vote
+from .models import Ballot, BallotBox, BallotLink, EmailQuota, Vote
 from .pesel import PeselFacts
 from .windows import format_moment, window_closed_reason
 
@@ -121,16 +121,14 @@ class CardChoices:
     by_poll: dict[int, list[int]] = field(default_factory=dict)
 
 
-def _checked_options(box: BallotBox, choices: CardChoices) -> list[Option]:
-    prefetch_related_objects([box], "polls__options")  # no query when the card form has them
-    polls = {poll.pk: poll for poll in box.polls.all()}
+def _checked_options(box: BallotBox, choices: CardChoices) -> list[CardOption]:
+    card = card_of(box)
     wanted = [pk for pks in choices.by_poll.values() for pk in pks]
-    options = {o.pk: o for poll in polls.values() for o in poll.options.all()}
     groups_used: set[str] = set()
     for poll_id, option_ids in choices.by_poll.items():
-        poll = polls.get(poll_id)
-        if poll is None or any(options.get(pk) is None or options[pk].poll_id != poll_id
-                               for pk in option_ids):
+        poll = card.polls.get(poll_id)
+        if poll is None or any(card.options.get(pk) is None
+                               or card.options[pk].poll_id != poll_id for pk in option_ids):
             raise BallotRefused("choices", _("The card lists a project that is not on it."))
         if len(option_ids) > poll.max_choices:
             raise BallotRefused("choices", _("Too many projects chosen in “%(poll)s”.")
@@ -139,7 +137,7 @@ def _checked_options(box: BallotBox, choices: CardChoices) -> list[Option]:
             if poll.choice_group in groups_used:
                 raise BallotRefused("choices", _("Projects may be chosen in one district only."))
             groups_used.add(poll.choice_group)
-    return [options[pk] for pk in wanted]
+    return [card.options[pk] for pk in wanted]
 
 
 def _receipt_code() -> str:
@@ -189,7 +187,8 @@ def _cast(box, options, pesel, channel, link, entered_by, *, valid: bool) -> Bal
         else:
             ballot.invalidate(reason=Ballot.InvalidReason.PESEL_ALREADY_VOTED)
         ballot.save(force_insert=True)
-        Vote.objects.bulk_create([Vote(poll_id=o.poll_id, option=o, ballot=ballot, counts=valid)
+        Vote.objects.bulk_create([Vote(poll_id=o.poll_id, option_id=o.pk, ballot=ballot,
+                                       counts=valid)
                                   for o in options])
         audit_record(action="ballot.cast", actor=entered_by, obj=ballot,
                      organisation=box.organisation, from_state=Ballot.State.RECEIVED,

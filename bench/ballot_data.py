@@ -309,9 +309,9 @@ def _invariants(box: BallotBox, receipts: list[str]) -> dict:
     }
 
 
-def email_ids_for_delivery(n: int, after_id: int) -> list[int]:
-    return list(OutboundEmail.objects.filter(pk__gt=after_id, status="queued")
-                .order_by("pk").values_list("pk", flat=True)[:n])
+def email_ids_for_delivery() -> list[int]:
+    return list(OutboundEmail.objects.filter(status="queued").order_by("pk")
+                .values_list("pk", flat=True))
 
 
 def email_delivery_rate(ids: list[int]) -> tuple[int, float | None]:

@@ -1,4 +1,6 @@
 """The one way Wotum sends e-mail: store the message, then send it from the queue."""
+import time
+
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
@@ -23,15 +25,40 @@ def email_queue(
 
     ``forget_recipient`` masks the address once the message is sent (voters' addresses).
     """
-    from .tasks import email_deliver
-
     email = OutboundEmail.objects.create(
         to=to, subject=subject[:255], body_text=body_text, body_html=body_html, kind=kind,
         organisation=organisation, from_email=from_email or settings.DEFAULT_FROM_EMAIL,
         forget_recipient=forget_recipient,
     )
-    transaction.on_commit(lambda: email_deliver.delay(email.pk))
+    transaction.on_commit(delivery_nudge)
     return email
+
+
+NUDGE_SECONDS = 0.5
+_next_nudge = 0.0
+
+
+def delivery_nudge() -> None:
+    """Have the worker send what is queued: at most one broker message per process per
+    NUDGE_SECONDS, however many messages were queued in that time.
+
+    The task is due NUDGE_SECONDS after it is published, and every message this process
+    queues until then is committed before that, so the task finds them all; the next
+    message after that publishes again. A rush of voters costs one broker message per
+    half second per process, not one per e-mail, and the worker sends in batches.
+    (celery beat also runs the task every minute, should a message ever be missed.)
+    """
+    global _next_nudge
+    from .tasks import email_deliver_queued
+
+    if email_deliver_queued.app.conf.task_always_eager:  # tests: no broker to spare
+        email_deliver_queued.delay()
+        return
+    now = time.monotonic()
+    if now < _next_nudge:
+        return
+    _next_nudge = now + NUDGE_SECONDS
+    email_deliver_queued.apply_async(countdown=NUDGE_SECONDS)
 
 
 def email_queue_template(

@@ -245,6 +245,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     # Phase dates move editions along; a minute is fine-grained enough for a civic calendar.
     "editions-advance-due": {"task": "intake.tasks.editions_advance_due_task", "schedule": 60.0},
+    # E-mail is sent on a nudge from the web process; this catches a nudge that was lost.
+    "emails-deliver-queued": {"task": "notifications.tasks.email_deliver_queued",
+                              "schedule": 60.0},
 }
 
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)

@@ -146,3 +146,36 @@ def test_a_failing_message_in_a_batch_does_not_hold_back_the_others(settings):
     assert good.status == OutboundEmail.Status.SENT
     assert bad.status in {OutboundEmail.Status.RETRYING, OutboundEmail.Status.FAILED}
     assert "refused@example.org" in bad.last_error
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_queue_longer_than_a_batch_is_sent_whole_and_once(settings):
+    from notifications.tasks import BATCH, email_deliver_queued
+
+    OutboundEmail.objects.bulk_create(  # queued, and no worker nudged yet
+        OutboundEmail(to=f"p{n}@example.org", subject="Hi", body_text="x", kind="test")
+        for n in range(BATCH + 5))
+
+    assert email_deliver_queued() == BATCH  # the last 5 went to the task it handed on to
+
+    assert len(mail.outbox) == BATCH + 5
+    assert len({m.to[0] for m in mail.outbox}) == BATCH + 5
+    assert not OutboundEmail.objects.exclude(status=OutboundEmail.Status.SENT).exists()
+
+
+def test_the_web_process_nudges_the_worker_once_per_interval(monkeypatch):
+    from notifications import services
+    from notifications.tasks import email_deliver_queued
+
+    published = []
+    monkeypatch.setitem(email_deliver_queued.app.conf, "task_always_eager", False)
+    monkeypatch.setattr(email_deliver_queued, "apply_async",
+                        lambda *a, **kw: published.append(kw["countdown"]))
+    monkeypatch.setattr(services, "_next_nudge", 0.0)
+    for _ in range(50):
+        services.delivery_nudge()
+    assert published == [services.NUDGE_SECONDS]  # one broker message for 50 e-mails
+
+    monkeypatch.setattr(services, "_next_nudge", 0.0)  # the interval has passed
+    services.delivery_nudge()
+    assert published == [services.NUDGE_SECONDS] * 2
