@@ -19,6 +19,9 @@ class AuditChainHead(models.Model):
     stream = models.CharField(max_length=100, primary_key=True)
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    # The hash before the last append: what that record links to, for a writer that
+    # appends and reads the new head back in one statement.
+    prev_hash = models.CharField(max_length=64, default=GENESIS_HASH)
 
     def __str__(self):
         return f"{self.stream} at {self.seq}"
@@ -88,7 +91,9 @@ class AuditRecord(models.Model):
             "details": self.details,
         }
 
+    def canonical(self) -> str:
+        return json.dumps(self.payload(), sort_keys=True, cls=DjangoJSONEncoder,
+                          ensure_ascii=False, separators=(",", ":"))
+
     def compute_hash(self) -> str:
-        canonical = json.dumps(self.payload(), sort_keys=True, cls=DjangoJSONEncoder,
-                               ensure_ascii=False, separators=(",", ":"))
-        return hashlib.sha256((self.prev_hash + canonical).encode()).hexdigest()
+        return hashlib.sha256((self.prev_hash + self.canonical()).encode()).hexdigest()

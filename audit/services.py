@@ -1,6 +1,10 @@
 """Writing to the audit trail."""
+import json
+
 from django.db import connection
 from django.utils import timezone
+
+from wotum.sql import insert_select
 
 from .models import GENESIS_HASH, AuditChainHead, AuditRecord
 
@@ -13,7 +17,7 @@ def _actor_label(actor) -> str:
     return getattr(actor, "email", "") or str(actor)
 
 
-def audit_record(
+def audit_entry(
     *,
     action: str,
     actor=None,
@@ -24,45 +28,102 @@ def audit_record(
     details: dict | None = None,
     stream: str = "global",
 ) -> AuditRecord:
-    """Append a record to ``stream`` inside the caller's transaction.
-
-    It must share the transaction of the change it records, so that a change is never
-    committed without its record, nor a record without its change.
-    """
-    if not connection.in_atomic_block:
-        raise RuntimeError("audit_record() must be called inside the transaction it records.")
-    head = AuditChainHead.objects.select_for_update().filter(pk=stream).first()
-    if head is None:  # the stream's first record: create its head (once), then lock it
-        AuditChainHead.objects.get_or_create(stream=stream)
-        head = AuditChainHead.objects.select_for_update().get(pk=stream)
+    """A record not yet on its chain: everything but its place (seq) and its hashes."""
     if organisation is None and obj is not None:
         organisation = getattr(obj, "organisation", None)
-    record = AuditRecord(
+    return AuditRecord(
         stream=stream,
-        seq=head.seq + 1,
         created_at=timezone.now(),
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=_actor_label(actor),
-        organisation=organisation,
+        organisation_id=getattr(organisation, "pk", organisation),
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
         object_repr=str(obj)[:200] if obj is not None else "",
         from_state=str(from_state or ""),
         to_state=str(to_state or ""),
         details=details or {},
-        prev_hash=head.hash or GENESIS_HASH,
     )
+
+
+def audit_record(**fields) -> AuditRecord:
+    """Append a record (``audit_entry``'s fields) to its stream in the caller's transaction.
+
+    It must share the transaction of the change it records, so that a change is never
+    committed without its record, nor a record without its change.
+    """
+    return audit_append(audit_entry(**fields))
+
+
+def audit_append(record: AuditRecord) -> AuditRecord:
+    """Chain and save ``record``: lock its stream's head, link to it, move it on."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit_record() must be called inside the transaction it records.")
+    stream = record.stream
+    head = AuditChainHead.objects.select_for_update().filter(pk=stream).first()
+    if head is None:  # the stream's first record: create its head (once), then lock it
+        AuditChainHead.objects.get_or_create(stream=stream)
+        head = AuditChainHead.objects.select_for_update().get(pk=stream)
+    record.seq = head.seq + 1
+    record.prev_hash = head.hash or GENESIS_HASH
     record.hash = record.compute_hash()
     record.save()
-    AuditChainHead.objects.filter(pk=head.pk).update(seq=record.seq, hash=record.hash)
+    AuditChainHead.objects.filter(pk=head.pk).update(seq=record.seq, hash=record.hash,
+                                                     prev_hash=record.prev_hash)
     return record
+
+
+# Stand-ins for the two values only the database knows when a record is appended in SQL.
+# PostgreSQL text cannot hold NUL, so no stored value can contain them.
+_SEQ_SLOT = "\x00seq\x00"
+_OBJECT_ID_SLOT = "\x00object_id\x00"
+
+
+def audit_append_sql(record: AuditRecord, *, object_id_sql: str, when_sql: str
+                     ) -> tuple[list[str], list]:
+    """Two ``WITH`` parts (PostgreSQL) that append ``record`` inside the caller's statement:
+    ``audit_head`` moves the stream's head on (creating it on the first record) and
+    ``audit_row`` inserts the record linked to it.
+
+    ``object_id_sql`` is the SQL of the recorded object's id, known only inside the
+    statement (e.g. ``(SELECT id FROM ballot)``); nothing is appended unless ``when_sql``
+    holds. The hash is the one ``AuditRecord.compute_hash`` gives: the record's canonical
+    JSON is built here with stand-ins for its sequence number and object id, and the
+    database puts the two values in before hashing. The head row's lock orders
+    concurrent appends exactly as ``audit_append``'s ``SELECT … FOR UPDATE`` does.
+    """
+    record.seq, record.object_id = _SEQ_SLOT, _OBJECT_ID_SLOT
+    canonical = record.canonical()
+    before_id, rest = _split_once(canonical, json.dumps(_OBJECT_ID_SLOT))
+    before_seq, after_seq = _split_once(rest, json.dumps(_SEQ_SLOT))
+
+    def hashed(prev: str, seq: str) -> str:
+        return (f"encode(sha256(convert_to({prev} || %s || '\"' || {object_id_sql}::text "
+                f"|| '\"' || %s || ({seq})::text || %s, 'UTF8')), 'hex')")
+
+    parts = [before_id, before_seq, after_seq]
+    head = ("audit_head AS (INSERT INTO audit_auditchainhead AS h "
+            "(stream, seq, prev_hash, hash) "
+            f"SELECT %s, 1, %s, {hashed('%s', '1')} WHERE {when_sql} "
+            "ON CONFLICT (stream) DO UPDATE SET seq = h.seq + 1, prev_hash = h.hash, "
+            f"hash = {hashed('h.hash', 'h.seq + 1')} "
+            "RETURNING seq, prev_hash, hash)")
+    head_params = [record.stream, GENESIS_HASH, GENESIS_HASH, *parts, *parts]
+    row_sql, row_params = insert_select(record, source="audit_head", exprs={
+        "seq": ("audit_head.seq", []), "prev_hash": ("audit_head.prev_hash", []),
+        "hash": ("audit_head.hash", []), "object_id": (f"{object_id_sql}::text", [])})
+    return [head, f"audit_row AS ({row_sql})"], [*head_params, *row_params]
+
+
+def _split_once(text: str, slot: str) -> tuple[str, str]:
+    before, found, after = text.partition(slot)
+    if not found or slot in after:
+        raise ValueError("the audit record's canonical form must hold each stand-in once")
+    return before, after
 
 
 def audit_transition(instance, *, actor, action: str, from_state, to_state, **extra):
     """Record a state-machine transition of ``instance``."""
     return audit_record(action=action, actor=actor, obj=instance, from_state=from_state,
                         to_state=to_state, **extra)
-
-
-

@@ -1,5 +1,6 @@
 """Writes of the poll store: voting links, ballot cards, votes."""
 import secrets
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, connection, transaction
@@ -8,8 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.fsm import TransitionNotAllowed
 
-from audit.services import audit_record
-from notifications.services import email_queue_template
+from audit.services import audit_append, audit_append_sql, audit_entry, audit_record
+from notifications.services import delivery_nudge, email_build_template, email_queue_template
+from wotum.sql import insert_select
 
 from .card import CardOption, card_of
 from .hashing import keyed_digest, token_digest
@@ -174,49 +176,118 @@ def _pesel_has_voted(box: BallotBox, digest: str) -> bool:
 
 
 def _cast(box, options, pesel, channel, link, entered_by, *, valid: bool) -> Ballot:
-    with transaction.atomic():
-        receipt_to = _link_consume(link) if link is not None else ""
-        ballot = Ballot(box=box, channel=channel, link=link, entered_by=entered_by,
-                        receipt_code=_receipt_code(),
-                        pesel_digest=pesel.digest if pesel else "",
-                        birth_date=pesel.birth_date if pesel else None,
-                        sex=pesel.sex if pesel else "")
-        # The transition runs before the row is written: a card is born cast or invalid.
-        if valid:
-            ballot.accept()
-        else:
-            ballot.invalidate(reason=Ballot.InvalidReason.PESEL_ALREADY_VOTED)
-        ballot.save(force_insert=True)
-        Vote.objects.bulk_create([Vote(poll_id=o.poll_id, option_id=o.pk, ballot=ballot,
-                                       counts=valid)
-                                  for o in options])
-        audit_record(action="ballot.cast", actor=entered_by, obj=ballot,
-                     organisation=box.organisation, from_state=Ballot.State.RECEIVED,
-                     to_state=ballot.state, stream=f"box:{box.pk}:{ballot.pk % AUDIT_SHARDS}",
-                     details={"channel": channel, "reason": ballot.invalid_reason})
-        if receipt_to:
-            email_queue_template(to=receipt_to, template="ballots/email/receipt",
-                                 kind="ballot_receipt", organisation=box.organisation,
-                                 context={"box": box, "ballot": ballot}, forget_recipient=True)
+    receipt_code = _receipt_code()
+    ballot = Ballot(box=box, channel=channel, link=link, entered_by=entered_by,
+                    receipt_code=receipt_code,
+                    pesel_digest=pesel.digest if pesel else "",
+                    birth_date=pesel.birth_date if pesel else None,
+                    sex=pesel.sex if pesel else "")
+    # The transition runs before the row is written: a card is born cast or invalid.
+    if valid:
+        ballot.accept()
+    else:
+        ballot.invalidate(reason=Ballot.InvalidReason.PESEL_ALREADY_VOTED)
+    if link is not None:
+        try:
+            link.use()  # the state machine's check, in memory; the stores' UPDATE guards it
+        except TransitionNotAllowed:
+            raise _link_used() from None
+    votes = [Vote(poll_id=o.poll_id, option_id=o.pk, counts=valid) for o in options]
+    # Spread over AUDIT_SHARDS chains by the receipt code, which is random and known now.
+    audit = audit_entry(action="ballot.cast", actor=entered_by, obj=ballot,
+                        organisation=box.organisation_id, from_state=Ballot.State.RECEIVED,
+                        to_state=ballot.state, details={"channel": channel,
+                                                        "reason": ballot.invalid_reason},
+                        stream=f"box:{box.pk}:"
+                               f"{RECEIPT_ALPHABET.index(receipt_code[0]) % AUDIT_SHARDS}")
+    receipt = None
+    if link is not None and link.email:  # read when the link was opened; blanked on use
+        receipt = email_build_template(
+            to=link.email, template="ballots/email/receipt", kind="ballot_receipt",
+            organisation=box.organisation_id, forget_recipient=True,
+            context={"box": box, "ballot": ballot})
+    store = _store_in_one_statement if connection.vendor == "postgresql" else _store
+    store(ballot, votes, link, audit, receipt)
     return ballot
 
 
-def _link_consume(link: BallotLink) -> str:
-    """Use the link, once: a conditional UPDATE, so a second use finds nothing to update.
+def _store(ballot, votes, link, audit, receipt) -> None:
+    """The card's writes through the ORM, in one transaction."""
+    with transaction.atomic():
+        if link is not None and not BallotLink.objects.filter(
+                pk=link.pk, state=BallotLink.State.ISSUED).update(
+                state=link.state, used_at=timezone.now(), email=""):
+            raise _link_used()
+        ballot.save(force_insert=True)
+        for vote in votes:
+            vote.ballot = ballot
+        Vote.objects.bulk_create(votes)
+        audit.object_id = str(ballot.pk)
+        audit_append(audit)
+        if receipt is not None:
+            receipt.save(force_insert=True)
+            transaction.on_commit(delivery_nudge)
 
-    The address is blanked with it; the one read when the link was opened gets the receipt.
+
+def _store_in_one_statement(ballot, votes, link, audit, receipt) -> None:
+    """The same writes as ``_store``, as one PostgreSQL statement: one round trip.
+
+    Each part of the ``WITH`` query takes its rows from the one before, so nothing is
+    written unless the link was still unused; the statement is its own transaction (or a
+    savepoint inside the caller's), all or nothing, like ``_store``'s.
     """
-    address = link.email
-    try:
-        link.use()  # the state machine's check, in memory; the UPDATE below is the guard
-        consumed = BallotLink.objects.filter(pk=link.pk, state=BallotLink.State.ISSUED).update(
-            state=link.state, used_at=timezone.now(), email="")
-    except TransitionNotAllowed:
-        consumed = 0
-    if not consumed:
-        raise BallotRefused("used", _("This link has already been used to cast a ballot. "
-                                      "Each link works once."))
-    return address
+    parts, params = [], []
+    if link is not None:
+        parts.append("used AS (UPDATE ballots_ballotlink SET state = %s, used_at = %s, "
+                     "email = '' WHERE id = %s AND state = %s RETURNING id)")
+        params += [link.state, timezone.now(), link.pk, BallotLink.State.ISSUED]
+    sql, sql_params = insert_select(ballot, returning="id",
+                                    where="EXISTS (SELECT 1 FROM used)" if link else "")
+    parts.append(f"ballot AS ({sql})")
+    params += sql_params
+    if votes:
+        sql, sql_params = insert_select(
+            votes[0], source="ballot, unnest(%s::bigint[], %s::bigint[]) AS chosen(poll, option)",
+            exprs={"poll_id": ("chosen.poll", []), "option_id": ("chosen.option", []),
+                   "ballot_id": ("ballot.id", [])})
+        # The FROM list's parameters come after the SELECT list's in the SQL text.
+        parts.append(f"votes AS ({sql})")
+        params += [*sql_params, [v.poll_id for v in votes], [v.option_id for v in votes]]
+    audit_parts, audit_params = audit_append_sql(
+        audit, object_id_sql="(SELECT id FROM ballot)", when_sql="EXISTS (SELECT 1 FROM ballot)")
+    parts += audit_parts
+    params += audit_params
+    if receipt is not None:
+        sql, sql_params = insert_select(receipt, where="EXISTS (SELECT 1 FROM ballot)")
+        parts.append(f"receipt AS ({sql})")
+        params += sql_params
+    query = "WITH " + ", ".join(parts) + " SELECT id FROM ballot"  # noqa: S608
+    with _statement() as cursor:
+        cursor.execute(query, params)
+        row = cursor.fetchone()
+    if row is None:
+        raise _link_used()
+    ballot.pk = row[0]
+    ballot._state.adding = False
+    if receipt is not None:
+        transaction.on_commit(delivery_nudge)
+
+
+@contextmanager
+def _statement():
+    """A cursor for one statement: in autocommit it is its own transaction; inside the
+    caller's, a savepoint keeps a failure (a PESEL that has voted) from spoiling it."""
+    if connection.in_atomic_block:
+        with transaction.atomic(), connection.cursor() as cursor:
+            yield cursor
+    else:
+        with connection.cursor() as cursor:
+            yield cursor
+
+
+def _link_used() -> BallotRefused:
+    return BallotRefused("used", _("This link has already been used to cast a ballot. "
+                                   "Each link works once."))
 
 
 def box_open(*, box: BallotBox, actor) -> BallotBox:

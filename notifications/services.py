@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from .models import OutboundEmail
 
 
-def email_queue(
+def email_build(
     *,
     to: str,
     subject: str,
@@ -21,17 +21,72 @@ def email_queue(
     from_email: str = "",
     forget_recipient: bool = False,
 ) -> OutboundEmail:
-    """Store a message and send it from the worker once the caller's transaction commits.
+    """The message as a row, not yet stored.
 
     ``forget_recipient`` masks the address once the message is sent (voters' addresses).
     """
-    email = OutboundEmail.objects.create(
+    return OutboundEmail(
         to=to, subject=subject[:255], body_text=body_text, body_html=body_html, kind=kind,
-        organisation=organisation, from_email=from_email or settings.DEFAULT_FROM_EMAIL,
-        forget_recipient=forget_recipient,
+        organisation_id=getattr(organisation, "pk", organisation),
+        from_email=from_email or settings.DEFAULT_FROM_EMAIL, forget_recipient=forget_recipient,
     )
+
+
+def email_queue(**fields) -> OutboundEmail:
+    """Store a message (``email_build``'s fields) and send it from the worker once the
+    caller's transaction commits."""
+    email = email_build(**fields)
+    email.save(force_insert=True)
     transaction.on_commit(delivery_nudge)
     return email
+
+
+def email_render(*, template: str, context: dict, language: str | None = None
+                 ) -> tuple[str, str]:
+    """Subject and text of ``<template>_subject.txt`` and ``_message.txt``."""
+    with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        body_text = render_to_string(f"{template}_message.txt", context)
+    return subject, body_text
+
+
+def email_build_template(*, to: str, template: str, context: dict, kind: str | None = None,
+                         organisation=None, language: str | None = None,
+                         forget_recipient: bool = False) -> OutboundEmail:
+    """The message rendered from ``template``, not yet stored."""
+    subject, body_text = email_render(template=template, context=context, language=language)
+    return email_build(to=to, subject=subject, body_text=body_text,
+                       kind=kind or template.rsplit("/", 1)[-1], organisation=organisation,
+                       forget_recipient=forget_recipient)
+
+
+def email_queue_template(
+    *, to: str, template: str, context: dict, kind: str | None = None, organisation=None,
+    language: str | None = None, forget_recipient: bool = False,
+) -> OutboundEmail:
+    """Render ``<template>_subject.txt`` and ``_message.txt``, store and queue."""
+    email = email_build_template(to=to, template=template, context=context, kind=kind,
+                                 organisation=organisation, language=language,
+                                 forget_recipient=forget_recipient)
+    email.save(force_insert=True)
+    transaction.on_commit(delivery_nudge)
+    return email
+
+
+def email_queue_message(message: EmailMessage, *, kind: str, organisation=None) -> list:
+    """Queue a message a library rendered (allauth), one row per recipient."""
+    html = ""
+    for content, mimetype in getattr(message, "alternatives", []):
+        if mimetype == "text/html":
+            html = content
+    body_text = message.body if message.content_subtype != "html" else ""
+    if message.content_subtype == "html":
+        html = message.body
+    return [
+        email_queue(to=recipient, subject=message.subject, body_text=body_text, body_html=html,
+                    kind=kind, organisation=organisation, from_email=message.from_email)
+        for recipient in message.to
+    ]
 
 
 NUDGE_SECONDS = 0.5
@@ -59,35 +114,6 @@ def delivery_nudge() -> None:
         return
     _next_nudge = now + NUDGE_SECONDS
     email_deliver_queued.apply_async(countdown=NUDGE_SECONDS)
-
-
-def email_queue_template(
-    *, to: str, template: str, context: dict, kind: str | None = None, organisation=None,
-    language: str | None = None, forget_recipient: bool = False,
-) -> OutboundEmail:
-    """Render ``<template>_subject.txt``, ``_message.txt`` (and ``.html`` if any) and queue."""
-    with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        body_text = render_to_string(f"{template}_message.txt", context)
-    return email_queue(to=to, subject=subject, body_text=body_text,
-                       kind=kind or template.rsplit("/", 1)[-1], organisation=organisation,
-                       forget_recipient=forget_recipient)
-
-
-def email_queue_message(message: EmailMessage, *, kind: str, organisation=None) -> list:
-    """Queue a message a library rendered (allauth), one row per recipient."""
-    html = ""
-    for content, mimetype in getattr(message, "alternatives", []):
-        if mimetype == "text/html":
-            html = content
-    body_text = message.body if message.content_subtype != "html" else ""
-    if message.content_subtype == "html":
-        html = message.body
-    return [
-        email_queue(to=recipient, subject=message.subject, body_text=body_text, body_html=html,
-                    kind=kind, organisation=organisation, from_email=message.from_email)
-        for recipient in message.to
-    ]
 
 
 def email_send_now(email: OutboundEmail, *, connection=None) -> None:

@@ -137,3 +137,50 @@ def test_admin_cannot_add_change_or_delete(admin_client):
     assert admin_client.post(change_url, {"action": "forged"}).status_code == 403
     assert admin_client.post(f"/admin/audit/auditrecord/{record.pk}/delete/").status_code == 403
     assert AuditRecord.objects.get(pk=record.pk).action == "test.step"
+
+
+@pytest.mark.django_db
+def test_records_appended_in_sql_chain_with_those_appended_in_python():
+    """The one-statement writer (PostgreSQL) hashes exactly as AuditRecord.compute_hash:
+    interleaved with ORM appends on one stream, the chain still verifies."""
+    if connection.vendor != "postgresql":
+        pytest.skip("appending inside a WITH statement is PostgreSQL's")
+    from audit.services import audit_append_sql, audit_entry
+
+    awkward = {"note": "Zażółć \"gęślą\" jaźń \\ 100% ' \u2028 \t end", "n": [1, 2.5, None]}
+    with transaction.atomic():
+        audit_record(action="test.python", stream="mixed", details={"i": 0})
+    for object_id in (7, 123456789012):
+        record = audit_entry(action="test.sql", stream="mixed", actor="Łucja 'admin'",
+                             details=awkward, from_state="a%s", to_state="b")
+        parts, params = audit_append_sql(record, object_id_sql="(SELECT id FROM thing)",
+                                         when_sql="EXISTS (SELECT 1 FROM thing)")
+        with connection.cursor() as cursor:
+            cursor.execute("WITH thing AS (SELECT %s::bigint AS id), "  # noqa: S608
+                           + ", ".join(parts) + " SELECT seq FROM audit_head",
+                           [object_id, *params])
+            assert cursor.fetchone() is not None
+        with transaction.atomic():
+            audit_record(action="test.python", stream="mixed", details={"after": object_id})
+
+    rows = list(AuditRecord.objects.filter(stream="mixed").order_by("seq"))
+    assert [r.action for r in rows] == ["test.python", "test.sql", "test.python",
+                                        "test.sql", "test.python"]
+    assert [r.object_id for r in rows if r.action == "test.sql"] == ["7", "123456789012"]
+    assert rows[1].details == awkward
+    assert audit_chain_verify("mixed") == []
+
+
+@pytest.mark.django_db
+def test_a_stream_can_start_with_a_record_appended_in_sql():
+    if connection.vendor != "postgresql":
+        pytest.skip("appending inside a WITH statement is PostgreSQL's")
+    from audit.services import audit_append_sql, audit_entry
+
+    record = audit_entry(action="test.sql", stream="fresh")
+    parts, params = audit_append_sql(record, object_id_sql="(SELECT 1)", when_sql="true")
+    with connection.cursor() as cursor:
+        cursor.execute("WITH " + ", ".join(parts) + " SELECT seq FROM audit_head",  # noqa: S608
+                       params)
+        assert cursor.fetchone() == (1,)
+    assert audit_chain_verify("fresh") == []

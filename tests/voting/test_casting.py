@@ -154,3 +154,19 @@ def test_the_blank_card_is_a_pdf_listing_every_project_by_pool(client, box, staf
 def test_the_blank_card_pdf_is_404_for_residents(client, box, user_factory):
     client.force_login(user_factory())
     assert client.get(reverse("ballots:blank_card_pdf", args=[box.pk])).status_code == 404
+
+
+def test_many_cards_each_have_one_audit_row_on_verified_chains(client, box):
+    """Casting spreads the audit rows over the box's chains; each row names its card."""
+    for n in range(12):
+        _vote_by_link(client, box, f"voter{n}@example.org",
+                      pesel=PESEL_ADULT_F if n % 4 == 0 else PESEL_ADULT_M)
+    ballots = {str(b.pk): b for b in Ballot.objects.all()}
+    rows = AuditRecord.objects.filter(action="ballot.cast")
+    assert len(ballots) == 12 and rows.count() == 12
+    assert {r.object_id: r.to_state for r in rows} == {pk: b.state for pk, b in ballots.items()}
+    assert {r.object_repr for r in rows} == {b.receipt_code for b in ballots.values()}
+    assert rows.values("stream").distinct().count() > 1
+    assert audit_chain_verify() == []
+    assert OutboundEmail.objects.filter(kind="ballot_receipt").count() == 12
+    assert not BallotLink.objects.filter(state=BallotLink.State.ISSUED).exists()

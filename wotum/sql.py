@@ -1,0 +1,46 @@
+"""Writing model rows inside hand-written SQL, with the ORM's own conversions.
+
+Used where several writes must travel as one statement (PostgreSQL's data-modifying
+``WITH`` queries): each part still takes its columns and values from the model, so a new
+field cannot be forgotten in the SQL.
+"""
+from django.db import connection
+from django.db.models import AutoField, BigAutoField, SmallAutoField
+
+AUTO_FIELDS = (AutoField, BigAutoField, SmallAutoField)
+
+
+def insert_select(instance, *, exprs: dict[str, tuple[str, list]] | None = None,
+                  source: str = "", where: str = "", returning: str = "") -> tuple[str, list]:
+    """``INSERT INTO <table> (...) SELECT ... [FROM source] [WHERE ...]`` for the unsaved
+    ``instance``.
+
+    Each column's value is the instance's, prepared as ``save()`` would (``auto_now_add``
+    included), unless ``exprs`` gives an SQL expression and its parameters for that
+    column (by attribute name, e.g. ``"object_id"``). The automatic primary key is left to
+    the database unless given.
+    """
+    exprs = exprs or {}
+    meta = instance._meta
+    columns, values, params = [], [], []
+    for field in meta.concrete_fields:
+        if isinstance(field, AUTO_FIELDS) and field.attname not in exprs:
+            continue
+        columns.append(connection.ops.quote_name(field.column))
+        if field.attname in exprs:
+            sql, sql_params = exprs[field.attname]
+            values.append(sql)
+            params.extend(sql_params)
+            continue
+        value = field.get_db_prep_save(field.pre_save(instance, add=True), connection)
+        values.append(f"CAST(%s AS {field.cast_db_type(connection)})")
+        params.append(value)
+    sql = (f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({', '.join(columns)}) "
+           f"SELECT {', '.join(values)}")
+    if source:
+        sql += f" FROM {source}"
+    if where:
+        sql += f" WHERE {where}"
+    if returning:
+        sql += f" RETURNING {returning}"
+    return sql, params
