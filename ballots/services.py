@@ -1,6 +1,6 @@
 """Writes of the poll store: voting links, ballot cards, votes."""
 import secrets
-from contextlib import contextmanager
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, connection, transaction
@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from viewflow.fsm import TransitionNotAllowed
 
 from audit.services import audit_append, audit_append_sql, audit_entry, audit_record
-from notifications.services import delivery_nudge, email_build_template, email_queue_template
+from notifications.services import delivery_nudge, email_build_template
 from wotum.sql import insert_select
 
 from .card import CardOption, card_of
@@ -62,44 +62,68 @@ def ballot_link_request(*, box: BallotBox, email: str, base_url: str) -> BallotL
     if refusal:
         raise BallotRefused("closed", refusal)
     digest = keyed_digest("email", address)
-    with transaction.atomic():
-        if not _quota_take(box, digest):
-            raise BallotRefused("quota", _("The maximum number of forms has been sent for "
-                                           "address %(address)s.") % {"address": address})
-        token = secrets.token_urlsafe(32)
-        link = BallotLink.objects.create(box=box, token_digest=token_digest(token),
-                                         email_digest=digest, email=address,
-                                         expires_at=box.closes_at)
-        email_queue_template(
-            to=address, template="ballots/email/link", kind="ballot_link",
-            organisation=box.organisation, forget_recipient=True,
-            context={"box": box, "url": base_url.rstrip("/") + reverse("ballots:card",
-                                                                         args=[token])})
+    token = secrets.token_urlsafe(32)
+    link = BallotLink(box=box, token_digest=token_digest(token), email_digest=digest,
+                      email=address, expires_at=box.closes_at)
+    message = email_build_template(
+        to=address, template="ballots/email/link", kind="ballot_link",
+        organisation=box.organisation_id, forget_recipient=True,
+        context={"box": box, "url": base_url.rstrip("/") + reverse("ballots:card",
+                                                                     args=[token])})
+    issue = _link_issue_in_one_statement if connection.vendor == "postgresql" else _link_issue
+    if box.cards_per_email < 1 or not issue(box, digest, link, message):
+        raise BallotRefused("quota", _("The maximum number of forms has been sent for "
+                                       "address %(address)s.") % {"address": address})
     return link
 
 
-def _quota_take(box: BallotBox, digest: str) -> bool:
-    """Count one more card for the address, unless it has had its share; True if counted.
+def _quota_take_sql(box: BallotBox, digest: str) -> tuple[str, list]:
+    """Count one more card for the address, unless it has had its share; a row if counted.
 
     One statement, the same on PostgreSQL and SQLite: the first request inserts the row,
     later ones raise its count only while it is under the cap. Simultaneous requests
     queue on the row and each re-checks the condition, so the cap cannot be passed.
     """
-    if box.cards_per_email < 1:
-        return False
     table = connection.ops.quote_name(EmailQuota._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (box_id, email_digest, issued) VALUES (%s, %s, 1) "  # noqa: S608
+    return (f"INSERT INTO {table} (box_id, email_digest, issued) VALUES (%s, %s, 1) "  # noqa: S608
             f"ON CONFLICT (box_id, email_digest) DO UPDATE SET issued = {table}.issued + 1 "
             f"WHERE {table}.issued < %s RETURNING issued",
             [box.pk, digest, box.cards_per_email])
-        return cursor.fetchone() is not None
+
+
+def _link_issue(box, digest, link, message) -> bool:
+    """Take the address's quota, store the link and its e-mail: one transaction."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(*_quota_take_sql(box, digest))
+        if cursor.fetchone() is None:
+            return False
+        link.save(force_insert=True)
+        message.save(force_insert=True)
+        transaction.on_commit(delivery_nudge)
+    return True
+
+
+def _link_issue_in_one_statement(box, digest, link, message) -> bool:
+    """``_link_issue``'s writes as one PostgreSQL statement: nothing unless the quota
+    was taken."""
+    quota_sql, params = _quota_take_sql(box, digest)
+    link_sql, link_params = insert_select(link, where="EXISTS (SELECT 1 FROM quota)",
+                                          returning="id")
+    message_sql, message_params = insert_select(message, where="EXISTS (SELECT 1 FROM link)")
+    row = _one_statement([f"quota AS ({quota_sql})", f"link AS ({link_sql})",
+                          f"message AS ({message_sql})"],
+                         [*params, *link_params, *message_params], "SELECT id FROM link")
+    if row is None:
+        return False
+    link.pk = row[0]
+    link._state.adding = False
+    transaction.on_commit(delivery_nudge)
+    return True
 
 
 def ballot_link_resolve(token: str, now=None) -> BallotLink:
     """The link behind ``token``, or a refusal that tells the voter what happened."""
-    link = (BallotLink.objects.select_related("box", "box__organisation")
+    link = (BallotLink.objects.select_related("box")
             .filter(token_digest=token_digest(token or "")).first())
     if link is None:
         raise BallotRefused("forged", _("This link is not valid. Check that you opened the "
@@ -261,10 +285,7 @@ def _store_in_one_statement(ballot, votes, link, audit, receipt) -> None:
         sql, sql_params = insert_select(receipt, where="EXISTS (SELECT 1 FROM ballot)")
         parts.append(f"receipt AS ({sql})")
         params += sql_params
-    query = "WITH " + ", ".join(parts) + " SELECT id FROM ballot"  # noqa: S608
-    with _statement() as cursor:
-        cursor.execute(query, params)
-        row = cursor.fetchone()
+    row = _one_statement(parts, params, "SELECT id FROM ballot")
     if row is None:
         raise _link_used()
     ballot.pk = row[0]
@@ -273,16 +294,17 @@ def _store_in_one_statement(ballot, votes, link, audit, receipt) -> None:
         transaction.on_commit(delivery_nudge)
 
 
-@contextmanager
-def _statement():
-    """A cursor for one statement: in autocommit it is its own transaction; inside the
-    caller's, a savepoint keeps a failure (a PESEL that has voted) from spoiling it."""
-    if connection.in_atomic_block:
-        with transaction.atomic(), connection.cursor() as cursor:
-            yield cursor
-    else:
-        with connection.cursor() as cursor:
-            yield cursor
+def _one_statement(parts: list[str], params: list, select: str):
+    """Run ``WITH <parts> <select>`` and return its first row.
+
+    In autocommit the statement is its own transaction; inside the caller's, a savepoint
+    keeps a failure (a PESEL that has voted) from spoiling it. Either way all or nothing.
+    """
+    query = "WITH " + ", ".join(parts) + " " + select  # noqa: S608
+    with transaction.atomic() if connection.in_atomic_block else nullcontext(), \
+            connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return cursor.fetchone()
 
 
 def _link_used() -> BallotRefused:

@@ -130,7 +130,7 @@ AUTH_USER_MODEL = "accounts.User"
 
 CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://")):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+    CACHES = {"default": {"BACKEND": "wotum.cache.RedisCache",
                           "LOCATION": CACHE_URL}}
 else:
     # Rate limits must be shared by every process: a database table, not process memory.

@@ -4,6 +4,8 @@ Used where several writes must travel as one statement (PostgreSQL's data-modify
 ``WITH`` queries): each part still takes its columns and values from the model, so a new
 field cannot be forgotten in the SQL.
 """
+from functools import cache
+
 from django.db import connection
 from django.db.models import AutoField, BigAutoField, SmallAutoField
 
@@ -21,22 +23,21 @@ def insert_select(instance, *, exprs: dict[str, tuple[str, list]] | None = None,
     the database unless given.
     """
     exprs = exprs or {}
-    meta = instance._meta
-    columns, values, params = [], [], []
-    for field in meta.concrete_fields:
-        if isinstance(field, AUTO_FIELDS) and field.attname not in exprs:
-            continue
-        columns.append(connection.ops.quote_name(field.column))
+    table, columns = _columns(type(instance), connection.vendor)
+    names, values, params = [], [], []
+    for field, column, cast in columns:
         if field.attname in exprs:
             sql, sql_params = exprs[field.attname]
             values.append(sql)
             params.extend(sql_params)
+        elif isinstance(field, AUTO_FIELDS):
             continue
-        value = field.get_db_prep_save(field.pre_save(instance, add=True), connection)
-        values.append(f"CAST(%s AS {field.cast_db_type(connection)})")
-        params.append(value)
-    sql = (f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({', '.join(columns)}) "
-           f"SELECT {', '.join(values)}")
+        else:
+            values.append(cast)
+            params.append(field.get_db_prep_save(field.pre_save(instance, add=True),
+                                                 connection))
+        names.append(column)
+    sql = f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(values)}"
     if source:
         sql += f" FROM {source}"
     if where:
@@ -44,3 +45,13 @@ def insert_select(instance, *, exprs: dict[str, tuple[str, list]] | None = None,
     if returning:
         sql += f" RETURNING {returning}"
     return sql, params
+
+
+@cache
+def _columns(model, vendor: str) -> tuple[str, list]:
+    """The quoted table and, per concrete field, its quoted column and typed placeholder:
+    the same for every row of the model, so worked out once."""
+    return (connection.ops.quote_name(model._meta.db_table),
+            [(field, connection.ops.quote_name(field.column),
+              f"CAST(%s AS {field.cast_db_type(connection)})")
+             for field in model._meta.concrete_fields])
