@@ -11,7 +11,7 @@ from viewflow.fsm import TransitionNotAllowed
 
 from audit.services import audit_append, audit_append_sql, audit_entry, audit_record
 from notifications.services import delivery_nudge, email_build_template
-from wotum.sql import insert_select
+from wotum.sql import insert_select, row_to_instance, select_columns
 
 from .card import CardOption, card_of
 from .hashing import keyed_digest, token_digest
@@ -123,8 +123,7 @@ def _link_issue_in_one_statement(box, digest, link, message) -> bool:
 
 def ballot_link_resolve(token: str, now=None) -> BallotLink:
     """The link behind ``token``, or a refusal that tells the voter what happened."""
-    link = (BallotLink.objects.select_related("box")
-            .filter(token_digest=token_digest(token or "")).first())
+    link = _link_with_box(token_digest(token or ""))
     if link is None:
         raise BallotRefused("forged", _("This link is not valid. Check that you opened the "
                                         "whole link from the e-mail, or request a new one."))
@@ -137,6 +136,28 @@ def ballot_link_resolve(token: str, now=None) -> BallotLink:
         raise BallotRefused("closed", refusal)
     if link.expires_at is not None and now >= link.expires_at:
         raise BallotRefused("expired", _("This link has expired."))
+    return link
+
+
+def _link_with_box(digest: str) -> BallotLink | None:
+    """The link with ``digest`` and its box, in one query.
+
+    What ``select_related("box")`` does, without building the query anew for each of the
+    thousands of voters who open a card each minute at the start of a vote.
+    """
+    links = connection.ops.quote_name(BallotLink._meta.db_table)
+    boxes = connection.ops.quote_name(BallotBox._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {select_columns(BallotLink, 'l')}, {select_columns(BallotBox, 'b')} "  # noqa: S608
+            f"FROM {links} l JOIN {boxes} b ON b.id = l.box_id WHERE l.token_digest = %s",
+            [digest])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    width = len(BallotLink._meta.concrete_fields)
+    link = row_to_instance(BallotLink, row[:width])
+    link.box = row_to_instance(BallotBox, row[width:])
     return link
 
 

@@ -55,3 +55,31 @@ def _columns(model, vendor: str) -> tuple[str, list]:
             [(field, connection.ops.quote_name(field.column),
               f"CAST(%s AS {field.cast_db_type(connection)})")
              for field in model._meta.concrete_fields])
+
+
+def select_columns(model, alias: str) -> str:
+    """``alias.col, …`` of every concrete field of ``model``, in ``row_to_instance``'s order."""
+    return ", ".join(f"{alias}.{column}" for _field, column, _cast in
+                     _columns(model, connection.vendor)[1])
+
+
+def row_to_instance(model, values):
+    """An instance of ``model`` from a row of ``select_columns``, with the backend's and the
+    fields' converters applied as the ORM's compiler does (SQLite returns dates as text)."""
+    converted = list(values)
+    for i, (col, converters) in _converters(model, connection.vendor):
+        for converter in converters:
+            converted[i] = converter(converted[i], col, connection)
+    return model.from_db(connection.alias, None, converted)
+
+
+@cache
+def _converters(model, vendor: str) -> list:
+    found = []
+    for i, field in enumerate(model._meta.concrete_fields):
+        col = field.get_col(model._meta.db_table)
+        converters = (connection.ops.get_db_converters(col)
+                      + col.get_db_converters(connection))
+        if converters:
+            found.append((i, (col, converters)))
+    return found
