@@ -21,6 +21,11 @@ class OutboundEmail(models.Model):
     subject = models.CharField(_("subject"), max_length=255)
     body_text = models.TextField(blank=True)
     body_html = models.TextField(blank=True)
+    # A message may be rendered by the worker instead of the web request that queues it:
+    # its template, plain JSON context and language wait here until it is sent.
+    template = models.CharField(max_length=200, blank=True)
+    context = models.JSONField(default=dict, blank=True)
+    language = models.CharField(max_length=10, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices,
                               default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)

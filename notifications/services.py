@@ -52,12 +52,23 @@ def email_render(*, template: str, context: dict, language: str | None = None
 
 def email_build_template(*, to: str, template: str, context: dict, kind: str | None = None,
                          organisation=None, language: str | None = None,
-                         forget_recipient: bool = False) -> OutboundEmail:
-    """The message rendered from ``template``, not yet stored."""
+                         forget_recipient: bool = False, render_later: bool = False
+                         ) -> OutboundEmail:
+    """The message rendered from ``template``, not yet stored.
+
+    ``render_later`` leaves the rendering to the worker, which costs the web request
+    nothing: ``context`` must then be plain JSON (strings, numbers), not model objects.
+    """
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    kind = kind or template.rsplit("/", 1)[-1]
+    if render_later:
+        email = email_build(to=to, subject="", body_text="", kind=kind,
+                            organisation=organisation, forget_recipient=forget_recipient)
+        email.template, email.context, email.language = template, context, language
+        return email
     subject, body_text = email_render(template=template, context=context, language=language)
-    return email_build(to=to, subject=subject, body_text=body_text,
-                       kind=kind or template.rsplit("/", 1)[-1], organisation=organisation,
-                       forget_recipient=forget_recipient)
+    return email_build(to=to, subject=subject, body_text=body_text, kind=kind,
+                       organisation=organisation, forget_recipient=forget_recipient)
 
 
 def email_queue_template(
@@ -118,6 +129,11 @@ def delivery_nudge() -> None:
 
 def email_send_now(email: OutboundEmail, *, connection=None) -> None:
     """Send one stored message through the configured backend (anymail in production)."""
+    if email.template:  # rendered here, in the worker, once
+        email.subject, email.body_text = email_render(
+            template=email.template, context=email.context, language=email.language)
+        email.subject = email.subject[:255]
+        email.template, email.context = "", {}
     message = EmailMultiAlternatives(
         subject=email.subject, body=email.body_text, from_email=email.from_email or None,
         to=[email.to], connection=connection,

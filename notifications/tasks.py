@@ -13,7 +13,7 @@ MAX_ATTEMPTS = 5
 BATCH = 100
 PENDING = (OutboundEmail.Status.QUEUED, OutboundEmail.Status.RETRYING)
 SAVED_FIELDS = ["status", "attempts", "last_error", "esp_message_id", "sent_at", "to",
-                "body_text", "body_html"]
+                "subject", "body_text", "body_html", "template", "context"]
 
 
 def retry_delay(attempts: int) -> int:

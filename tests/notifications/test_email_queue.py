@@ -179,3 +179,23 @@ def test_the_web_process_nudges_the_worker_once_per_interval(monkeypatch):
     monkeypatch.setattr(services, "_next_nudge", 0.0)  # the interval has passed
     services.delivery_nudge()
     assert published == [services.NUDGE_SECONDS] * 2
+
+
+@pytest.mark.django_db
+def test_a_message_left_to_the_worker_is_rendered_in_the_language_it_was_queued_in():
+    from notifications.services import email_build_template
+    from notifications.tasks import email_deliver_queued
+
+    for language in ("pl", "en"):
+        email_build_template(to=f"{language}@example.org", template="ballots/email/receipt",
+                             context={"title": "Budżet 2026", "receipt_code": "ABCD234567"},
+                             language=language, render_later=True).save()
+    assert set(OutboundEmail.objects.values_list("body_text", flat=True)) == {""}
+
+    email_deliver_queued()
+
+    subjects = {m.to[0]: (m.subject, m.body) for m in mail.outbox}
+    assert subjects["pl@example.org"][0] == "Twój głos został przyjęty: Budżet 2026"
+    assert subjects["en@example.org"][0] == "Your ballot was received: Budżet 2026"
+    assert all("ABCD234567" in body for _subject, body in subjects.values())
+    assert set(OutboundEmail.objects.values_list("template", flat=True)) == {""}
