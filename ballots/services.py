@@ -1,5 +1,6 @@
 """Writes of the poll store: voting links, ballot cards, votes."""
 import secrets
+import time
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 
@@ -283,7 +284,8 @@ def _store_in_one_statement(ballot, votes, link, audit, receipt) -> None:
     """
     parts, params = [], []
     if link is not None:
-        parts.append("used AS (UPDATE ballots_ballotlink SET state = %s, used_at = %s, "
+        links = connection.ops.quote_name(BallotLink._meta.db_table)
+        parts.append(f"used AS (UPDATE {links} SET state = %s, used_at = %s, "  # noqa: S608
                      "email = '' WHERE id = %s AND state = %s RETURNING id)")
         params += [link.state, timezone.now(), link.pk, BallotLink.State.ISSUED]
     sql, sql_params = insert_select(ballot, returning="id",
@@ -316,16 +318,30 @@ def _store_in_one_statement(ballot, votes, link, audit, receipt) -> None:
 
 
 def _one_statement(parts: list[str], params: list, select: str):
-    """Run ``WITH <parts> <select>`` and return its first row.
+    """Run ``WITH <parts> <select>`` on PostgreSQL and return its first row.
 
     In autocommit the statement is its own transaction; inside the caller's, a savepoint
     keeps a failure (a PESEL that has voted) from spoiling it. Either way all or nothing.
+
+    The statement is prepared on the server (psycopg prepares it on first use; Django's
+    own cursors bind parameters in the client and cannot): its text is the same for every
+    card, so PostgreSQL plans it once per connection instead of once per card, which was a
+    third of its time on it.
     """
+    import psycopg  # PostgreSQL only
+
     query = "WITH " + ", ".join(parts) + " " + select  # noqa: S608
-    with transaction.atomic() if connection.in_atomic_block else nullcontext(), \
-            connection.cursor() as cursor:
-        cursor.execute(query, params)
-        return cursor.fetchone()
+    with transaction.atomic() if connection.in_atomic_block else nullcontext():
+        connection.ensure_connection()
+        started = time.monotonic()
+        with connection.wrap_database_errors, \
+                psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(query, params, prepare=True)
+            row = cursor.fetchone()
+        if connection.queries_logged:  # as Django's cursors do: tests and the bench count it
+            connection.queries_log.append(
+                {"sql": query, "time": f"{time.monotonic() - started:.3f}"})
+        return row
 
 
 def _link_used() -> BallotRefused:

@@ -47,8 +47,9 @@ def email_deliver_queued() -> int:
     A full batch hands what is left to another task before sending its own, so that
     every worker process drains the queue at once and no task runs for long.
     """
+    # Oldest first, along the (status, created_at) index: no sort of the whole queue.
     return len(_deliver(OutboundEmail.objects.filter(status=OutboundEmail.Status.QUEUED)
-                        .order_by("id"), more=email_deliver_queued))
+                        .order_by("created_at", "id"), more=email_deliver_queued))
 
 
 def _deliver(pending, more=None) -> list[OutboundEmail]:
