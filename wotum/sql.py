@@ -4,6 +4,7 @@ Used where several writes must travel as one statement (PostgreSQL's data-modify
 ``WITH`` queries): each part still takes its columns and values from the model, so a new
 field cannot be forgotten in the SQL.
 """
+import time
 from functools import cache
 
 from django.db import connection
@@ -83,3 +84,28 @@ def _converters(model, vendor: str) -> list:
         if converters:
             found.append((i, (col, converters)))
     return found
+
+
+def fetch_one(query: str, params: list):
+    """Run ``query`` and return its first row; on PostgreSQL as a prepared statement.
+
+    Django's PostgreSQL cursors bind parameters in the client, so the server parses and
+    plans every statement anew. For the statements of the voting rush, whose text is the
+    same for every voter, a psycopg cursor binding on the server lets psycopg prepare them
+    on first use and PostgreSQL plan them once per connection. Errors are Django's, and
+    the statement is logged like any other (tests and ``bench/`` count queries).
+    """
+    connection.ensure_connection()
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(query, params)
+            return cursor.fetchone()
+    import psycopg
+
+    started = time.monotonic()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(query, params, prepare=True)
+        row = cursor.fetchone()
+    if connection.queries_logged:
+        connection.queries_log.append({"sql": query, "time": f"{time.monotonic() - started:.3f}"})
+    return row
