@@ -7,7 +7,7 @@ field cannot be forgotten in the SQL.
 import time
 from functools import cache
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import AutoField, BigAutoField, SmallAutoField
 
 AUTO_FIELDS = (AutoField, BigAutoField, SmallAutoField)
@@ -24,6 +24,9 @@ def insert_select(instance, *, exprs: dict[str, tuple[str, list]] | None = None,
     the database unless given.
     """
     exprs = exprs or {}
+    # The connection itself, not django.db.connection: each use of that proxy looks the
+    # connection up again, and the fields' conversions below use it dozens of times.
+    connection = connections[DEFAULT_DB_ALIAS]
     table, columns = _columns(type(instance), connection.vendor)
     names, values, params = [], [], []
     for field, column, cast in columns:
@@ -51,7 +54,8 @@ def insert_select(instance, *, exprs: dict[str, tuple[str, list]] | None = None,
 @cache
 def _columns(model, vendor: str) -> tuple[str, list]:
     """The quoted table and, per concrete field, its quoted column and typed placeholder:
-    the same for every row of the model, so worked out once."""
+    the same for every row of the model, so worked out once per database vendor."""
+    connection = connections[DEFAULT_DB_ALIAS]
     return (connection.ops.quote_name(model._meta.db_table),
             [(field, connection.ops.quote_name(field.column),
               f"CAST(%s AS {field.cast_db_type(connection)})")
@@ -61,12 +65,13 @@ def _columns(model, vendor: str) -> tuple[str, list]:
 def select_columns(model, alias: str) -> str:
     """``alias.col, …`` of every concrete field of ``model``, in ``row_to_instance``'s order."""
     return ", ".join(f"{alias}.{column}" for _field, column, _cast in
-                     _columns(model, connection.vendor)[1])
+                     _columns(model, connections[DEFAULT_DB_ALIAS].vendor)[1])
 
 
 def row_to_instance(model, values):
     """An instance of ``model`` from a row of ``select_columns``, with the backend's and the
     fields' converters applied as the ORM's compiler does (SQLite returns dates as text)."""
+    connection = connections[DEFAULT_DB_ALIAS]
     converted = list(values)
     for i, (col, converters) in _converters(model, connection.vendor):
         for converter in converters:
@@ -76,6 +81,7 @@ def row_to_instance(model, values):
 
 @cache
 def _converters(model, vendor: str) -> list:
+    connection = connections[DEFAULT_DB_ALIAS]
     found = []
     for i, field in enumerate(model._meta.concrete_fields):
         col = field.get_col(model._meta.db_table)
@@ -95,6 +101,7 @@ def fetch_one(query: str, params: list):
     on first use and PostgreSQL plan them once per connection. Errors are Django's, and
     the statement is logged like any other (tests and ``bench/`` count queries).
     """
+    connection = connections[DEFAULT_DB_ALIAS]
     connection.ensure_connection()
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
