@@ -82,9 +82,9 @@ _OBJECT_ID_SLOT = "\x00object_id\x00"
 
 def audit_append_sql(record: AuditRecord, *, object_id_sql: str, when_sql: str
                      ) -> tuple[list[str], list]:
-    """Two ``WITH`` parts (PostgreSQL) that append ``record`` inside the caller's statement:
-    ``audit_head`` moves the stream's head on (creating it on the first record) and
-    ``audit_row`` inserts the record linked to it.
+    """Three ``WITH`` parts (PostgreSQL) that append ``record`` inside the caller's
+    statement: ``audit_text`` holds its canonical text, ``audit_head`` moves the stream's
+    head on (creating it on the first record), ``audit_row`` inserts the record.
 
     ``object_id_sql`` is the SQL of the recorded object's id, known only inside the
     statement (e.g. ``(SELECT id FROM ballot)``); nothing is appended unless ``when_sql``
@@ -99,21 +99,24 @@ def audit_append_sql(record: AuditRecord, *, object_id_sql: str, when_sql: str
     before_seq, after_seq = _split_once(rest, json.dumps(_SEQ_SLOT))
 
     def hashed(prev: str, seq: str) -> str:
-        return (f"encode(sha256(convert_to({prev} || %s || '\"' || {object_id_sql}::text "
-                f"|| '\"' || %s || ({seq})::text || %s, 'UTF8')), 'hex')")
+        return (f"encode(sha256(convert_to({prev} || audit_text.before_id || '\"' || "
+                f"{object_id_sql}::text || '\"' || audit_text.before_seq || ({seq})::text || "
+                "audit_text.after_seq, 'UTF8')), 'hex')")
 
-    parts = [before_id, before_seq, after_seq]
-    head = ("audit_head AS (INSERT INTO audit_auditchainhead AS h "
+    text = "audit_text AS (SELECT %s::text AS before_id, %s::text AS before_seq, " \
+           "%s::text AS after_seq, %s::text AS genesis)"
+    head = ("audit_head AS (INSERT INTO audit_auditchainhead AS h "  # noqa: S608
             "(stream, seq, prev_hash, hash) "
-            f"SELECT %s, 1, %s, {hashed('%s', '1')} WHERE {when_sql} "
+            f"SELECT %s, 1, audit_text.genesis, {hashed('audit_text.genesis', '1')} "
+            f"FROM audit_text WHERE {when_sql} "
             "ON CONFLICT (stream) DO UPDATE SET seq = h.seq + 1, prev_hash = h.hash, "
-            f"hash = {hashed('h.hash', 'h.seq + 1')} "
+            f"hash = (SELECT {hashed('h.hash', 'h.seq + 1')} FROM audit_text) "
             "RETURNING seq, prev_hash, hash)")
-    head_params = [record.stream, GENESIS_HASH, GENESIS_HASH, *parts, *parts]
+    head_params = [before_id, before_seq, after_seq, GENESIS_HASH, record.stream]
     row_sql, row_params = insert_select(record, source="audit_head", exprs={
         "seq": ("audit_head.seq", []), "prev_hash": ("audit_head.prev_hash", []),
         "hash": ("audit_head.hash", []), "object_id": (f"{object_id_sql}::text", [])})
-    return [head, f"audit_row AS ({row_sql})"], [*head_params, *row_params]
+    return [text, head, f"audit_row AS ({row_sql})"], [*head_params, *row_params]
 
 
 def _split_once(text: str, slot: str) -> tuple[str, str]:

@@ -11,6 +11,9 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import AutoField, BigAutoField, SmallAutoField
 
 AUTO_FIELDS = (AutoField, BigAutoField, SmallAutoField)
+# Values written into the SQL text itself rather than sent as parameters. They hold no
+# user data and take few forms, so a statement's text still varies little.
+_LITERALS = {None: "NULL", True: "TRUE", False: "FALSE", "": "''"}
 
 
 def insert_select(instance, *, exprs: dict[str, tuple[str, list]] | None = None,
@@ -37,9 +40,13 @@ def insert_select(instance, *, exprs: dict[str, tuple[str, list]] | None = None,
         elif isinstance(field, AUTO_FIELDS):
             continue
         else:
-            values.append(cast)
-            params.append(field.get_db_prep_save(field.pre_save(instance, add=True),
-                                                 connection))
+            value = field.get_db_prep_save(field.pre_save(instance, add=True), connection)
+            literal = _LITERALS.get(value) if type(value) in (bool, str, type(None)) else None
+            if literal is not None:  # fewer parameters: psycopg caches a query with ≤ 50
+                values.append(cast.replace("%s", literal))
+            else:
+                values.append(cast)
+                params.append(value)
         names.append(column)
     sql = f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(values)}"
     if source:
