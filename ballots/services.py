@@ -65,11 +65,14 @@ def ballot_link_request(*, box: BallotBox, email: str, base_url: str) -> BallotL
     token = secrets.token_urlsafe(32)
     link = BallotLink(box=box, token_digest=token_digest(token), email_digest=digest,
                       email=address, expires_at=box.closes_at)
+    # Rendered by the worker; the link waits in the row as it would in a rendered body,
+    # and is wiped with it once sent.
     message = email_build_template(
         to=address, template="ballots/email/link", kind="ballot_link",
-        organisation=box.organisation_id, forget_recipient=True,
-        context={"box": box, "url": base_url.rstrip("/") + reverse("ballots:card",
-                                                                     args=[token])})
+        organisation=box.organisation_id, forget_recipient=True, render_later=True,
+        context={"title": box.title,
+                 "url": base_url.rstrip("/") + reverse("ballots:card", args=[token]),
+                 "closes": format_moment(box.closes_at) if box.closes_at else ""})
     issue = _link_issue_in_one_statement if connection.vendor == "postgresql" else _link_issue
     if box.cards_per_email < 1 or not issue(box, digest, link, message):
         raise BallotRefused("quota", _("The maximum number of forms has been sent for "

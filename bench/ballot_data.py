@@ -187,11 +187,12 @@ class TokenPool:
 
     def harvest(self) -> int:
         rows = (OutboundEmail.objects.filter(kind="ballot_link", pk__gt=self.after_id)
-                .order_by("pk").values_list("pk", "body_text"))
+                .order_by("pk").values_list("pk", "body_text", "context"))
         found = 0
-        for pk, body in rows.iterator(chunk_size=2000):
+        for pk, body, context in rows.iterator(chunk_size=2000):
             self.after_id = pk
-            match = TOKEN_RE.search(body)
+            # Not yet sent: the worker renders the link from the row's context.
+            match = TOKEN_RE.search(body or (context or {}).get("url", ""))
             if match:
                 self.tokens.append(match.group(1))
                 found += 1

@@ -127,12 +127,19 @@ def delivery_nudge() -> None:
     email_deliver_queued.apply_async(countdown=NUDGE_SECONDS)
 
 
+def email_text(email: OutboundEmail) -> tuple[str, str]:
+    """The subject and text a stored message is (or will be) sent with."""
+    if email.template:
+        subject, body_text = email_render(template=email.template, context=email.context,
+                                          language=email.language)
+        return subject[:255], body_text
+    return email.subject, email.body_text
+
+
 def email_send_now(email: OutboundEmail, *, connection=None) -> None:
     """Send one stored message through the configured backend (anymail in production)."""
     if email.template:  # rendered here, in the worker, once
-        email.subject, email.body_text = email_render(
-            template=email.template, context=email.context, language=email.language)
-        email.subject = email.subject[:255]
+        email.subject, email.body_text = email_text(email)
         email.template, email.context = "", {}
     message = EmailMultiAlternatives(
         subject=email.subject, body=email.body_text, from_email=email.from_email or None,

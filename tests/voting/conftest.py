@@ -87,7 +87,8 @@ def issue_token(box, email):
 
     from ballots.services import ballot_link_request
     from notifications.models import OutboundEmail
+    from notifications.services import email_text
 
     ballot_link_request(box=box, email=email, base_url="http://testserver")
-    body = OutboundEmail.objects.filter(to=email.lower()).latest("id").body_text
+    _subject, body = email_text(OutboundEmail.objects.filter(to=email.lower()).latest("id"))
     return re.search(r"/vote/card/([^/\s]+)/", body).group(1)
