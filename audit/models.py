@@ -36,9 +36,11 @@ class AuditRecord(models.Model):
         related_name="+", verbose_name=_("who"),
     )
     actor_label = models.CharField(_("who"), max_length=254)
+    # No index of its own: the (organisation, created_at) index below serves lookups by
+    # organisation, and every cast card writes one of these rows.
     organisation = models.ForeignKey(
         "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+",
+        related_name="+", db_index=False,
     )
     action = models.CharField(_("action"), max_length=60)
     object_type = models.CharField(_("object type"), max_length=100, blank=True)
