@@ -184,3 +184,14 @@ def test_a_stream_can_start_with_a_record_appended_in_sql():
                        params)
         assert cursor.fetchone() == (1,)
     assert audit_chain_verify("fresh") == []
+
+
+@pytest.mark.django_db
+def test_the_database_still_refuses_to_change_an_audit_row_after_every_migration():
+    with transaction.atomic():
+        record = audit_record(action="test.guarded")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditrecord SET action = 'forged' WHERE id = %s",
+                       [record.pk])
+    record.refresh_from_db()
+    assert record.action == "test.guarded"
