@@ -30,7 +30,8 @@ class OutboundEmail(models.Model):
                               default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
-    esp_message_id = models.CharField(max_length=255, blank=True, db_index=True)
+    # Indexed only once the ESP has given one (see Meta), not on every queued insert.
+    esp_message_id = models.CharField(max_length=255, blank=True)
     # Voters' addresses are not kept once their message is out (X-5): only a masked form.
     forget_recipient = models.BooleanField(default=False)
     created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
@@ -40,7 +41,9 @@ class OutboundEmail(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("outgoing e-mail")
         verbose_name_plural = _("outgoing e-mails")
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [models.Index(fields=["status", "created_at"]),
+                   models.Index(fields=["esp_message_id"], condition=~models.Q(esp_message_id=""),
+                                name="email_esp_message_id")]
 
     def __str__(self):
         return f"{self.to}: {self.subject}"

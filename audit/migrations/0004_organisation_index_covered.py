@@ -6,17 +6,7 @@ guard of 0002 is put back afterwards.
 import django.db.models.deletion
 from django.db import migrations, models
 
-SQLITE_GUARD = [
-    "DROP TRIGGER IF EXISTS audit_auditrecord_no_update;",
-    """CREATE TRIGGER audit_auditrecord_no_update BEFORE UPDATE ON audit_auditrecord
-       BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;""",
-]
-
-
-def sqlite_guard_restore(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        for statement in SQLITE_GUARD:
-            schema_editor.execute(statement)
+from audit.guard import sqlite_guard_restore
 
 
 class Migration(migrations.Migration):
