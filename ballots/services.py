@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from viewflow.fsm import TransitionNotAllowed
 
 from audit.services import audit_append, audit_append_sql, audit_entry, audit_record
-from notifications.services import delivery_nudge, email_build_template
+from notifications.services import delivery_nudge, email_build_template, email_store
 from wotum.sql import fetch_one, insert_select, row_to_instance, select_columns
 
 from .card import CardOption, card_of
@@ -101,8 +101,7 @@ def _link_issue(box, digest, link, message) -> bool:
         if cursor.fetchone() is None:
             return False
         link.save(force_insert=True)
-        message.save(force_insert=True)
-        transaction.on_commit(delivery_nudge)
+        email_store(message)
     return True
 
 
@@ -271,8 +270,7 @@ def _store(ballot, votes, link, audit, receipt) -> None:
         audit.object_id = str(ballot.pk)
         audit_append(audit)
         if receipt is not None:
-            receipt.save(force_insert=True)
-            transaction.on_commit(delivery_nudge)
+            email_store(receipt)
 
 
 def _store_in_one_statement(ballot, votes, link, audit, receipt) -> None:

@@ -32,13 +32,16 @@ def email_build(
     )
 
 
-def email_queue(**fields) -> OutboundEmail:
-    """Store a message (``email_build``'s fields) and send it from the worker once the
-    caller's transaction commits."""
-    email = email_build(**fields)
+def email_store(email: OutboundEmail) -> OutboundEmail:
+    """Store a built message; the worker sends it once the caller's transaction commits."""
     email.save(force_insert=True)
     transaction.on_commit(delivery_nudge)
     return email
+
+
+def email_queue(**fields) -> OutboundEmail:
+    """Store a message (``email_build``'s fields) and send it from the worker."""
+    return email_store(email_build(**fields))
 
 
 def email_render(*, template: str, context: dict, language: str | None = None
@@ -76,12 +79,9 @@ def email_queue_template(
     language: str | None = None, forget_recipient: bool = False,
 ) -> OutboundEmail:
     """Render ``<template>_subject.txt`` and ``_message.txt``, store and queue."""
-    email = email_build_template(to=to, template=template, context=context, kind=kind,
-                                 organisation=organisation, language=language,
-                                 forget_recipient=forget_recipient)
-    email.save(force_insert=True)
-    transaction.on_commit(delivery_nudge)
-    return email
+    return email_store(email_build_template(
+        to=to, template=template, context=context, kind=kind, organisation=organisation,
+        language=language, forget_recipient=forget_recipient))
 
 
 def email_queue_message(message: EmailMessage, *, kind: str, organisation=None) -> list:

@@ -93,3 +93,21 @@ def test_default_pesel_check_is_off_when_the_edition_says_so(city):
     form = BallotCardForm(data, box=box)
     assert form.is_valid(), form.errors
     assert "pesel" not in form.fields
+
+
+def test_the_card_of_an_open_box_is_read_once_and_again_after_a_project_changes(
+        client, box, django_assert_max_num_queries):
+    from django.urls import reverse
+
+    from ballots.models import Option
+    from tests.voting.conftest import issue_token
+
+    url = reverse("ballots:card", args=[issue_token(box, "anna@example.org")])
+    client.get(url)  # reads the box's polls and options once
+    with django_assert_max_num_queries(1):  # the link and its box; the card is kept
+        assert client.get(url).status_code == 200
+
+    option = Option.objects.filter(poll__box=box).first()
+    option.label = "Nowa nazwa projektu"
+    option.save()
+    assert "Nowa nazwa projektu" in client.get(url).content.decode()
