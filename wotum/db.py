@@ -190,6 +190,24 @@ def fetch_with_parent(model, parent: str, **where):
     return instance
 
 
+def _key_share_sql(model, pk, equals: dict) -> tuple[str, list]:
+    conditions = "".join(f" AND {_column(model, f)} = %s" for f in equals)
+    lock = " FOR KEY SHARE" if is_postgresql() else ""  # SQLite serialises writers anyway
+    return (f"SELECT id FROM {_quoted(model)} WHERE id = %s{conditions}{lock}",  # noqa: S608
+            [pk, *equals.values()])
+
+
+def key_share_lock(model, *, pk, **equals) -> bool:
+    """Lock row ``pk`` as a foreign key's check does (FOR KEY SHARE) if it has ``equals``,
+    for the rest of the transaction; False when it does not have them.
+
+    Django's foreign keys are checked at commit (deferred), too late to order a write
+    against a writer that holds the row FOR UPDATE; this takes that lock first. It waits
+    for such a writer, and then sees its committed values.
+    """
+    return fetch_one(*_key_share_sql(model, pk, equals)) is not None
+
+
 class WriteChain:
     """Several writes as one PostgreSQL statement (data-modifying ``WITH`` parts): one round
     trip, all or nothing.
@@ -214,10 +232,9 @@ class WriteChain:
         The lock every insert referencing the row takes anyway, taken first: it waits for
         a writer holding the row FOR UPDATE and then sees that writer's committed values.
         """
-        conditions = "".join(f" AND {_column(model, f)} = %s" for f in equals)
-        self._parts.append(f"{name} AS (SELECT id FROM {_quoted(model)} "  # noqa: S608
-                           f"WHERE id = %s{conditions} FOR KEY SHARE)")
-        self._params += [pk, *equals.values()]
+        sql, params = _key_share_sql(model, pk, equals)
+        self._parts.append(f"{name} AS ({sql})")
+        self._params += params
 
     def capped_increment(self, name: str, model, *, key: dict, counter: str,
                          limit: int) -> None:

@@ -2,7 +2,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from wotum.db import capped_increment_run
+from wotum.db import capped_increment_run, key_share_lock
 
 from ..models import BallotBox, BallotLink, EmailQuota, Vote
 from .base import BoxClosed, CastStore, LinkUsed
@@ -21,17 +21,15 @@ class OrmStore(CastStore):
 
     def card_store(self, *, ballot, votes, link, audit, receipt) -> None:
         with transaction.atomic():
+            # The lock a close's FOR UPDATE waits for, and which waits for a close in
+            # progress; the state is read after it, so it is the committed one.
+            if not key_share_lock(BallotBox, pk=ballot.box_id, state=BallotBox.State.OPEN):
+                raise BoxClosed
             if link is not None and not BallotLink.objects.filter(
                     pk=link.pk, state=BallotLink.State.ISSUED).update(
                     state=link.state, used_at=timezone.now(), email=""):
                 raise LinkUsed
-            # The insert takes the foreign-key lock on the box row (FOR KEY SHARE on
-            # PostgreSQL), which a close's FOR UPDATE waits for, and which waits for a
-            # close in progress. Read after it, the box's state is the committed one.
             ballot.save(force_insert=True)
-            if not BallotBox.objects.filter(pk=ballot.box_id,
-                                            state=BallotBox.State.OPEN).exists():
-                raise BoxClosed
             for vote in votes:
                 vote.ballot = ballot
             Vote.objects.bulk_create(votes)

@@ -162,7 +162,8 @@ def _rows(box) -> dict:
                          v.voter_id) for v in Vote.objects.filter(ballot__box=box)
                         .select_related("poll", "option")),
         "links": sorted((link.email_digest, link.state, link.email, link.used_at is None,
-                         link.expires_at == box.closes_at) for link in BallotLink.objects.filter(box=box)),
+                         link.expires_at == box.closes_at)
+                        for link in BallotLink.objects.filter(box=box)),
         "quota": sorted(EmailQuota.objects.filter(box=box).values_list("email_digest",
                                                                          "issued")),
         "audit": [(r.stream.replace(str(box.pk), "B"), r.seq, r.action, r.actor_label,
