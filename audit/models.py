@@ -1,8 +1,11 @@
 """The audit trail (X-4): an append-only log, each row chained to the one before by a hash.
 
 Rows form chains ("streams"); each stream has a head row that holds the last sequence
-number and hash. Appending locks the head, so rows of one stream are totally ordered by
-``seq`` whatever the commit order, and a verifier can walk the chain row by row.
+number and hash. A row is written unchained (no ``seq``, no hash) in the transaction of the
+change it records; one chaining step (``audit.services.audit_chain``) later locks the
+stream's head and links the committed unchained rows in id order, so rows of one stream are
+totally ordered by ``seq`` and a verifier can walk the chain row by row. The database lets
+a row be updated once, from unchained to chained, and never again.
 """
 import hashlib
 import json
@@ -29,7 +32,8 @@ class AuditChainHead(models.Model):
 
 class AuditRecord(models.Model):
     stream = models.CharField(max_length=100, default="global")
-    seq = models.PositiveBigIntegerField()
+    # Empty until the chaining step links the row (see the module's docstring).
+    seq = models.PositiveBigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(_("when"))
     # Indexed only where set (see Meta): most rows, one per cast card, have no actor.
     actor = models.ForeignKey(
@@ -50,8 +54,8 @@ class AuditRecord(models.Model):
     from_state = models.CharField(_("from"), max_length=40, blank=True)
     to_state = models.CharField(_("to"), max_length=40, blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True, encoder=DjangoJSONEncoder)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    prev_hash = models.CharField(max_length=64, blank=True, default="")
+    hash = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["stream", "seq"]

@@ -1,12 +1,15 @@
 """Writing to the audit trail."""
-import json
+import logging
+import time
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
-from wotum.sql import insert_select
-
 from .models import GENESIS_HASH, AuditChainHead, AuditRecord
+
+logger = logging.getLogger(__name__)
+NUDGE_SECONDS = 1.0  # how long an appended row may wait for its chain, besides the sweep
+_next_nudge = 0.0
 
 
 def _actor_label(actor) -> str:
@@ -28,7 +31,7 @@ def audit_entry(
     details: dict | None = None,
     stream: str = "global",
 ) -> AuditRecord:
-    """A record not yet on its chain: everything but its place (seq) and its hashes."""
+    """An unsaved, unchained record: everything but its place (seq) and its hashes."""
     if organisation is None and obj is not None:
         organisation = getattr(obj, "organisation", None)
     return AuditRecord(
@@ -57,73 +60,77 @@ def audit_record(**fields) -> AuditRecord:
 
 
 def audit_append(record: AuditRecord) -> AuditRecord:
-    """Chain and save ``record``: lock its stream's head, link to it, move it on."""
+    """Save ``record`` unchained and chain its stream now, in the caller's transaction.
+
+    For the rare state changes of staff and jobs, whose record should be on its chain at
+    once. Casting writes unchained rows through its store and leaves the chaining to
+    ``audit_chain_nudge``, so that cards do not queue on one chain head.
+    """
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record() must be called inside the transaction it records.")
-    stream = record.stream
-    head = AuditChainHead.objects.select_for_update().filter(pk=stream).first()
-    if head is None:  # the stream's first record: create its head (once), then lock it
-        AuditChainHead.objects.get_or_create(stream=stream)
-        head = AuditChainHead.objects.select_for_update().get(pk=stream)
-    record.seq = head.seq + 1
-    record.prev_hash = head.hash or GENESIS_HASH
-    record.hash = record.compute_hash()
-    record.save()
-    AuditChainHead.objects.filter(pk=head.pk).update(seq=record.seq, hash=record.hash,
-                                                     prev_hash=record.prev_hash)
+    record.save(force_insert=True)
+    audit_chain(stream=record.stream)
+    record.refresh_from_db(fields=["seq", "prev_hash", "hash"])
     return record
 
 
-# Stand-ins for the two values only the database knows when a record is appended in SQL.
-# PostgreSQL text cannot hold NUL, so no stored value can contain them.
-_SEQ_SLOT = "\x00seq\x00"
-_OBJECT_ID_SLOT = "\x00object_id\x00"
+def audit_chain(*, stream: str | None = None, batch_size: int = 2000) -> int:
+    """Link the committed unchained rows (of ``stream``, or of every stream) onto their
+    chains in id order; return how many were linked.
 
-
-def audit_append_sql(record: AuditRecord, *, object_id_sql: str, when_sql: str
-                     ) -> tuple[list[str], list]:
-    """Three ``WITH`` parts (PostgreSQL) that append ``record`` inside the caller's
-    statement: ``audit_text`` holds its canonical text, ``audit_head`` moves the stream's
-    head on (creating it on the first record), ``audit_row`` inserts the record.
-
-    ``object_id_sql`` is the SQL of the recorded object's id, known only inside the
-    statement (e.g. ``(SELECT id FROM ballot)``); nothing is appended unless ``when_sql``
-    holds. The hash is the one ``AuditRecord.compute_hash`` gives: the record's canonical
-    JSON is built here with stand-ins for its sequence number and object id, and the
-    database puts the two values in before hashing. The head row's lock orders
-    concurrent appends exactly as ``audit_append``'s ``SELECT … FOR UPDATE`` does.
+    The one place a record's hash is computed (``AuditRecord.compute_hash``). Each stream
+    is chained under a lock on its head, so two chaining steps never interleave.
     """
-    record.seq, record.object_id = _SEQ_SLOT, _OBJECT_ID_SLOT
-    canonical = record.canonical()
-    before_id, rest = _split_once(canonical, json.dumps(_OBJECT_ID_SLOT))
-    before_seq, after_seq = _split_once(rest, json.dumps(_SEQ_SLOT))
-
-    def hashed(prev: str, seq: str) -> str:
-        return (f"encode(sha256(convert_to({prev} || audit_text.before_id || '\"' || "
-                f"{object_id_sql}::text || '\"' || audit_text.before_seq || ({seq})::text || "
-                "audit_text.after_seq, 'UTF8')), 'hex')")
-
-    text = "audit_text AS (SELECT %s::text AS before_id, %s::text AS before_seq, " \
-           "%s::text AS after_seq, %s::text AS genesis)"
-    head = ("audit_head AS (INSERT INTO audit_auditchainhead AS h "  # noqa: S608
-            "(stream, seq, prev_hash, hash) "
-            f"SELECT %s, 1, audit_text.genesis, {hashed('audit_text.genesis', '1')} "
-            f"FROM audit_text WHERE {when_sql} "
-            "ON CONFLICT (stream) DO UPDATE SET seq = h.seq + 1, prev_hash = h.hash, "
-            f"hash = (SELECT {hashed('h.hash', 'h.seq + 1')} FROM audit_text) "
-            "RETURNING seq, prev_hash, hash)")
-    head_params = [before_id, before_seq, after_seq, GENESIS_HASH, record.stream]
-    row_sql, row_params = insert_select(record, source="audit_head", exprs={
-        "seq": ("audit_head.seq", []), "prev_hash": ("audit_head.prev_hash", []),
-        "hash": ("audit_head.hash", []), "object_id": (f"{object_id_sql}::text", [])})
-    return [text, head, f"audit_row AS ({row_sql})"], [*head_params, *row_params]
+    pending = AuditRecord.objects.filter(seq__isnull=True)
+    streams = [stream] if stream else list(
+        pending.values_list("stream", flat=True).distinct().order_by("stream"))
+    linked = 0
+    for name in streams:
+        while True:
+            with transaction.atomic():
+                count = _chain_batch(name, batch_size)
+            linked += count
+            if count < batch_size:
+                break
+    return linked
 
 
-def _split_once(text: str, slot: str) -> tuple[str, str]:
-    before, found, after = text.partition(slot)
-    if not found or slot in after:
-        raise ValueError("the audit record's canonical form must hold each stand-in once")
-    return before, after
+def _chain_batch(stream: str, batch_size: int) -> int:
+    AuditChainHead.objects.get_or_create(stream=stream)
+    head = AuditChainHead.objects.select_for_update().get(pk=stream)
+    rows = list(AuditRecord.objects.filter(stream=stream, seq__isnull=True)
+                .order_by("id")[:batch_size])
+    if not rows:
+        return 0
+    seq, prev_hash = head.seq, head.hash or GENESIS_HASH
+    for row in rows:
+        seq += 1
+        row.seq, row.prev_hash = seq, prev_hash
+        row.hash = prev_hash = row.compute_hash()
+    AuditRecord.objects.bulk_update(rows, ["seq", "prev_hash", "hash"])
+    AuditChainHead.objects.filter(pk=stream).update(seq=seq, hash=prev_hash,
+                                                    prev_hash=rows[-1].prev_hash)
+    return len(rows)
+
+
+def audit_chain_nudge() -> None:
+    """Have the worker chain what was appended: at most one broker message per process per
+    NUDGE_SECONDS. Fails soft: the data is committed, and celery beat's sweep
+    (``audit-chain``) chains whatever a lost nudge left."""
+    global _next_nudge
+    from .tasks import audit_chain_task
+
+    try:
+        if audit_chain_task.app.conf.task_always_eager:
+            audit_chain_task.delay()
+            return
+        now = time.monotonic()
+        if now < _next_nudge:
+            return
+        _next_nudge = now + NUDGE_SECONDS
+        audit_chain_task.apply_async(countdown=NUDGE_SECONDS)
+    except Exception:  # the broker is down: the sweep will chain these rows
+        logger.warning("audit chain nudge failed; the sweep will chain the rows", exc_info=True)
 
 
 def audit_transition(instance, *, actor, action: str, from_state, to_state, **extra):

@@ -1,26 +1,25 @@
 """Writes of the poll store: voting links, ballot cards, votes."""
 import secrets
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.fsm import TransitionNotAllowed
 
-from audit.services import audit_append, audit_append_sql, audit_entry, audit_record
-from notifications.services import delivery_nudge, email_build_template, email_store
-from wotum.sql import fetch_one, insert_select, row_to_instance, select_columns
+from audit.services import audit_chain_nudge, audit_entry, audit_record
+from notifications.services import delivery_nudge, email_build_template
+from wotum.db import fetch_with_parent
 
 from .card import CardOption, card_of
 from .hashing import keyed_digest, token_digest
-from .models import Ballot, BallotBox, BallotLink, EmailQuota, Vote
+from .models import Ballot, BallotBox, BallotLink, Vote
 from .pesel import PeselFacts
+from .store import BoxClosed, LinkUsed, cast_store
 from .windows import format_moment, window_closed_reason
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
-AUDIT_SHARDS = 8  # audit chains per box: casting is not serialised on one chain head
 
 
 class BallotRefused(Exception):
@@ -73,54 +72,12 @@ def ballot_link_request(*, box: BallotBox, email: str, base_url: str) -> BallotL
         context={"title": box.title,
                  "url": base_url.rstrip("/") + reverse("ballots:card", args=[token]),
                  "closes": format_moment(box.closes_at) if box.closes_at else ""})
-    issue = _link_issue_in_one_statement if connection.vendor == "postgresql" else _link_issue
-    if box.cards_per_email < 1 or not issue(box, digest, link, message):
+    if box.cards_per_email < 1 or not cast_store().link_issue(
+            box=box, email_digest=digest, link=link, message=message):
         raise BallotRefused("quota", _("The maximum number of forms has been sent for "
                                        "address %(address)s.") % {"address": address})
-    return link
-
-
-def _quota_take_sql(box: BallotBox, digest: str) -> tuple[str, list]:
-    """Count one more card for the address, unless it has had its share; a row if counted.
-
-    One statement, the same on PostgreSQL and SQLite: the first request inserts the row,
-    later ones raise its count only while it is under the cap. Simultaneous requests
-    queue on the row and each re-checks the condition, so the cap cannot be passed.
-    """
-    table = connection.ops.quote_name(EmailQuota._meta.db_table)
-    return (f"INSERT INTO {table} (box_id, email_digest, issued) VALUES (%s, %s, 1) "  # noqa: S608
-            f"ON CONFLICT (box_id, email_digest) DO UPDATE SET issued = {table}.issued + 1 "
-            f"WHERE {table}.issued < %s RETURNING issued",
-            [box.pk, digest, box.cards_per_email])
-
-
-def _link_issue(box, digest, link, message) -> bool:
-    """Take the address's quota, store the link and its e-mail: one transaction."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(*_quota_take_sql(box, digest))
-        if cursor.fetchone() is None:
-            return False
-        link.save(force_insert=True)
-        email_store(message)
-    return True
-
-
-def _link_issue_in_one_statement(box, digest, link, message) -> bool:
-    """``_link_issue``'s writes as one PostgreSQL statement: nothing unless the quota
-    was taken."""
-    quota_sql, params = _quota_take_sql(box, digest)
-    link_sql, link_params = insert_select(link, where="EXISTS (SELECT 1 FROM quota)",
-                                          returning="id")
-    message_sql, message_params = insert_select(message, where="EXISTS (SELECT 1 FROM link)")
-    row = _one_statement([f"quota AS ({quota_sql})", f"link AS ({link_sql})",
-                          f"message AS ({message_sql})"],
-                         [*params, *link_params, *message_params], "SELECT id FROM link")
-    if row is None:
-        return False
-    link.pk = row[0]
-    link._state.adding = False
     transaction.on_commit(delivery_nudge)
-    return True
+    return link
 
 
 def ballot_link_resolve(token: str, now=None) -> BallotLink:
@@ -142,30 +99,17 @@ def ballot_link_resolve(token: str, now=None) -> BallotLink:
 
 
 def _link_with_box(digest: str) -> BallotLink | None:
-    """The link with ``digest`` and its box, in one query.
-
-    What ``select_related("box")`` does, without building the query anew for each of the
-    thousands of voters who open a card each minute at the start of a vote.
-    """
-    links = connection.ops.quote_name(BallotLink._meta.db_table)
-    boxes = connection.ops.quote_name(BallotBox._meta.db_table)
-    row = fetch_one(
-        f"SELECT {select_columns(BallotLink, 'l')}, {select_columns(BallotBox, 'b')} "  # noqa: S608
-        f"FROM {links} l JOIN {boxes} b ON b.id = l.box_id WHERE l.token_digest = %s",
-        [digest])
-    if row is None:
-        return None
-    width = len(BallotLink._meta.concrete_fields)
-    link = row_to_instance(BallotLink, row[:width])
-    link.box = row_to_instance(BallotBox, row[width:])
-    return link
+    """The link with ``digest`` and its box, in one prepared query."""
+    return fetch_with_parent(BallotLink, "box", token_digest=digest)
 
 
 @dataclass
 class CardChoices:
-    """What a voter marked: option ids per poll id (an empty list: did not vote there)."""
+    """What a voter marked: option ids per poll id (an empty list: did not vote there), and
+    the weight of a vote by option id where it is not 1 (points on a cumulative card)."""
 
     by_poll: dict[int, list[int]] = field(default_factory=dict)
+    weights: dict[int, int] = field(default_factory=dict)
 
 
 def _checked_options(box: BallotBox, choices: CardChoices) -> list[CardOption]:
@@ -205,14 +149,17 @@ def ballot_cast(*, box: BallotBox, choices: CardChoices, pesel: PeselFacts | Non
     if refusal:
         raise BallotRefused("closed", refusal)
     options = _checked_options(box, choices)
+    weights = {o.pk: int(choices.weights.get(o.pk, 1)) for o in options}
+    if any(weight < 1 for weight in weights.values()):
+        raise BallotRefused("choices", _("A vote's weight must be at least 1."))
     try:
-        return _cast(box, options, pesel, channel, link, entered_by, valid=True)
+        return _cast(box, options, weights, pesel, channel, link, entered_by, valid=True)
     except IntegrityError:
         if pesel is None or not _pesel_has_voted(box, pesel.digest):
             raise
     if link is not None:
         link.refresh_from_db()
-    return _cast(box, options, pesel, channel, link, entered_by, valid=False)
+    return _cast(box, options, weights, pesel, channel, link, entered_by, valid=False)
 
 
 def _pesel_has_voted(box: BallotBox, digest: str) -> bool:
@@ -220,7 +167,7 @@ def _pesel_has_voted(box: BallotBox, digest: str) -> bool:
                                  state__in=[Ballot.State.CAST, Ballot.State.COUNTED]).exists()
 
 
-def _cast(box, options, pesel, channel, link, entered_by, *, valid: bool) -> Ballot:
+def _cast(box, options, weights, pesel, channel, link, entered_by, *, valid: bool) -> Ballot:
     receipt_code = _receipt_code()
     ballot = Ballot(box=box, channel=channel, link=link, entered_by=entered_by,
                     receipt_code=receipt_code,
@@ -237,94 +184,33 @@ def _cast(box, options, pesel, channel, link, entered_by, *, valid: bool) -> Bal
             link.use()  # the state machine's check, in memory; the stores' UPDATE guards it
         except TransitionNotAllowed:
             raise _link_used() from None
-    votes = [Vote(poll_id=o.poll_id, option_id=o.pk, counts=valid) for o in options]
-    # Spread over AUDIT_SHARDS chains by the receipt code, which is random and known now.
+    votes = [Vote(poll_id=o.poll_id, option_id=o.pk, weight=weights[o.pk], counts=valid)
+             for o in options]
+    # Unchained: the chaining step links the box's rows after commit (audit_chain_nudge).
     audit = audit_entry(action="ballot.cast", actor=entered_by, obj=ballot,
                         organisation=box.organisation_id, from_state=Ballot.State.RECEIVED,
                         to_state=ballot.state, details={"channel": channel,
                                                         "reason": ballot.invalid_reason},
-                        stream=f"box:{box.pk}:"
-                               f"{RECEIPT_ALPHABET.index(receipt_code[0]) % AUDIT_SHARDS}")
+                        stream=f"box:{box.pk}")
     receipt = None
     if link is not None and link.email:  # read when the link was opened; blanked on use
         receipt = email_build_template(
             to=link.email, template="ballots/email/receipt", kind="ballot_receipt",
             organisation=box.organisation_id, forget_recipient=True, render_later=True,
             context={"title": box.title, "receipt_code": receipt_code})
-    store = _store_in_one_statement if connection.vendor == "postgresql" else _store
-    store(ballot, votes, link, audit, receipt)
-    return ballot
-
-
-def _store(ballot, votes, link, audit, receipt) -> None:
-    """The card's writes through the ORM, in one transaction."""
-    with transaction.atomic():
-        if link is not None and not BallotLink.objects.filter(
-                pk=link.pk, state=BallotLink.State.ISSUED).update(
-                state=link.state, used_at=timezone.now(), email=""):
-            raise _link_used()
-        ballot.save(force_insert=True)
-        for vote in votes:
-            vote.ballot = ballot
-        Vote.objects.bulk_create(votes)
-        audit.object_id = str(ballot.pk)
-        audit_append(audit)
-        if receipt is not None:
-            email_store(receipt)
-
-
-def _store_in_one_statement(ballot, votes, link, audit, receipt) -> None:
-    """The same writes as ``_store``, as one PostgreSQL statement: one round trip.
-
-    Each part of the ``WITH`` query takes its rows from the one before, so nothing is
-    written unless the link was still unused; the statement is its own transaction (or a
-    savepoint inside the caller's), all or nothing, like ``_store``'s.
-    """
-    parts, params = [], []
-    if link is not None:
-        links = connection.ops.quote_name(BallotLink._meta.db_table)
-        parts.append(f"used AS (UPDATE {links} SET state = %s, used_at = %s, "  # noqa: S608
-                     "email = '' WHERE id = %s AND state = %s RETURNING id)")
-        params += [link.state, timezone.now(), link.pk, BallotLink.State.ISSUED]
-    sql, sql_params = insert_select(ballot, returning="id",
-                                    where="EXISTS (SELECT 1 FROM used)" if link else "")
-    parts.append(f"ballot AS ({sql})")
-    params += sql_params
-    if votes:
-        sql, sql_params = insert_select(
-            votes[0], source="ballot, unnest(%s::bigint[], %s::bigint[]) AS chosen(poll, option)",
-            exprs={"poll_id": ("chosen.poll", []), "option_id": ("chosen.option", []),
-                   "ballot_id": ("ballot.id", [])})
-        # The FROM list's parameters come after the SELECT list's in the SQL text.
-        parts.append(f"votes AS ({sql})")
-        params += [*sql_params, [v.poll_id for v in votes], [v.option_id for v in votes]]
-    audit_parts, audit_params = audit_append_sql(
-        audit, object_id_sql="(SELECT id FROM ballot)", when_sql="EXISTS (SELECT 1 FROM ballot)")
-    parts += audit_parts
-    params += audit_params
-    if receipt is not None:
-        sql, sql_params = insert_select(receipt, where="EXISTS (SELECT 1 FROM ballot)")
-        parts.append(f"receipt AS ({sql})")
-        params += sql_params
-    row = _one_statement(parts, params, "SELECT id FROM ballot")
-    if row is None:
-        raise _link_used()
-    ballot.pk = row[0]
-    ballot._state.adding = False
+    try:
+        cast_store().card_store(ballot=ballot, votes=votes, link=link, audit=audit,
+                                receipt=receipt)
+    except LinkUsed:
+        raise _link_used() from None
+    except BoxClosed:
+        # Closed while this card was on its way: it was not stored.
+        raise BallotRefused("closed", _("%(phase)s is closed.") % {"phase": _("Voting")}
+                            ) from None
+    transaction.on_commit(audit_chain_nudge)
     if receipt is not None:
         transaction.on_commit(delivery_nudge)
-
-
-def _one_statement(parts: list[str], params: list, select: str):
-    """Run ``WITH <parts> <select>`` (PostgreSQL) and return its first row.
-
-    In autocommit the statement is its own transaction; inside the caller's, a savepoint
-    keeps a failure (a PESEL that has voted) from spoiling it. Either way all or nothing.
-    Its text is the same for every card, so it is prepared: planned once per connection.
-    """
-    query = "WITH " + ", ".join(parts) + " " + select  # noqa: S608
-    with transaction.atomic() if connection.in_atomic_block else nullcontext():
-        return fetch_one(query, params)
+    return ballot
 
 
 def _link_used() -> BallotRefused:

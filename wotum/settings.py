@@ -248,7 +248,12 @@ CELERY_BEAT_SCHEDULE = {
     # E-mail is sent on a nudge from the web process; this catches a nudge that was lost.
     "emails-deliver-queued": {"task": "notifications.tasks.email_deliver_queued",
                               "schedule": 60.0},
+    # Cast cards' audit rows are chained on a nudge after commit; this bounds the wait of
+    # a row whose nudge was lost (broker down) to ten seconds.
+    "audit-chain": {"task": "audit.tasks.audit_chain_task", "schedule": 10.0},
 }
+# The store that writes cast cards (ballots.store); empty: the one that suits the database.
+WOTUM_CAST_STORE = os.environ.get("WOTUM_CAST_STORE", "")
 
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -4,9 +4,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
+from audit.guard import SQLITE_GUARD
 from audit.models import AuditRecord
-from audit.selectors import audit_chain_verify
-from audit.services import audit_record
+from audit.selectors import audit_chain_verify, audit_unchained_count
+from audit.services import audit_chain, audit_entry, audit_record
 
 
 def _write(n, **kwargs):
@@ -14,8 +15,6 @@ def _write(n, **kwargs):
         return [audit_record(action="test.step", details={"i": i}, **kwargs) for i in range(n)]
 
 
-SQLITE_GUARD = """CREATE TRIGGER audit_auditrecord_no_update BEFORE UPDATE ON audit_auditrecord
-    BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;"""
 
 
 @pytest.fixture
@@ -36,8 +35,8 @@ def guard_lifted():
             cursor.execute("ALTER TABLE audit_auditrecord ENABLE TRIGGER "
                            "audit_auditrecord_no_update")
         else:
-            cursor.execute("DROP TRIGGER IF EXISTS audit_auditrecord_no_update")
-            cursor.execute(SQLITE_GUARD)
+            for statement in SQLITE_GUARD:
+                cursor.execute(statement)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -139,51 +138,60 @@ def test_admin_cannot_add_change_or_delete(admin_client):
     assert AuditRecord.objects.get(pk=record.pk).action == "test.step"
 
 
-@pytest.mark.django_db
-def test_records_appended_in_sql_chain_with_those_appended_in_python():
-    """The one-statement writer (PostgreSQL) hashes exactly as AuditRecord.compute_hash:
-    interleaved with ORM appends on one stream, the chain still verifies."""
-    if connection.vendor != "postgresql":
-        pytest.skip("appending inside a WITH statement is PostgreSQL's")
-    from audit.services import audit_append_sql, audit_entry
-
-    awkward = {"note": "Zażółć \"gęślą\" jaźń \\ 100% ' \u2028 \t end", "n": [1, 2.5, None]}
+def _append_unchained(n, stream="box:1"):
+    """Rows as a cast writes them: saved in its transaction, chained later."""
     with transaction.atomic():
-        audit_record(action="test.python", stream="mixed", details={"i": 0})
-    for object_id in (7, 123456789012):
-        record = audit_entry(action="test.sql", stream="mixed", actor="Łucja 'admin'",
-                             details=awkward, from_state="a%s", to_state="b")
-        parts, params = audit_append_sql(record, object_id_sql="(SELECT id FROM thing)",
-                                         when_sql="EXISTS (SELECT 1 FROM thing)")
-        with connection.cursor() as cursor:
-            cursor.execute("WITH thing AS (SELECT %s::bigint AS id), "  # noqa: S608
-                           + ", ".join(parts) + " SELECT seq FROM audit_head",
-                           [object_id, *params])
-            assert cursor.fetchone() is not None
-        with transaction.atomic():
-            audit_record(action="test.python", stream="mixed", details={"after": object_id})
-
-    rows = list(AuditRecord.objects.filter(stream="mixed").order_by("seq"))
-    assert [r.action for r in rows] == ["test.python", "test.sql", "test.python",
-                                        "test.sql", "test.python"]
-    assert [r.object_id for r in rows if r.action == "test.sql"] == ["7", "123456789012"]
-    assert rows[1].details == awkward
-    assert audit_chain_verify("mixed") == []
+        return [audit_entry(action="ballot.cast", stream=stream, details={"i": i}).save()
+                or AuditRecord.objects.latest("id") for i in range(n)]
 
 
-@pytest.mark.django_db
-def test_a_stream_can_start_with_a_record_appended_in_sql():
-    if connection.vendor != "postgresql":
-        pytest.skip("appending inside a WITH statement is PostgreSQL's")
-    from audit.services import audit_append_sql, audit_entry
+@pytest.mark.django_db(transaction=True)
+def test_unchained_rows_are_reported_apart_from_broken_ones_then_chained(capsys):
+    _write(2)
+    _append_unchained(3)
 
-    record = audit_entry(action="test.sql", stream="fresh")
-    parts, params = audit_append_sql(record, object_id_sql="(SELECT 1)", when_sql="true")
+    assert audit_chain_verify() == [] and audit_unchained_count() == 3
+    call_command("audit_verify")
+    out = capsys.readouterr().out
+    assert "OK: 2 audit records verified" in out and "3 audit records not chained yet" in out
+
+    call_command("audit_verify", "--chain")
+    assert "OK: 5 audit records verified" in capsys.readouterr().out
+    assert audit_unchained_count() == 0
+    rows = list(AuditRecord.objects.filter(stream="box:1").order_by("seq"))
+    assert [r.seq for r in rows] == [1, 2, 3] and rows[1].prev_hash == rows[0].hash
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_tampered_and_a_missing_chained_row_are_both_reported(guard_lifted):
+    _append_unchained(3, stream="box:7")
+    kept = _append_unchained(4, stream="box:8")
+    audit_chain()
+    guard_lifted()
     with connection.cursor() as cursor:
-        cursor.execute("WITH " + ", ".join(parts) + " SELECT seq FROM audit_head",  # noqa: S608
-                       params)
-        assert cursor.fetchone() == (1,)
-    assert audit_chain_verify("fresh") == []
+        cursor.execute("UPDATE audit_auditrecord SET details = %s WHERE stream = 'box:7' "
+                       "AND seq = 2", ['{"i": 99}'])
+        cursor.execute("DELETE FROM audit_auditrecord WHERE id = %s", [kept[1].pk])
+
+    problems = {p.stream: p for p in audit_chain_verify()}
+    assert problems["box:7"].seq == 2 and "does not match its hash" in problems["box:7"].reason
+    assert problems["box:8"].seq == 2 and "missing" in problems["box:8"].reason
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_database_lets_a_row_be_chained_once_and_never_again():
+    [row] = _append_unchained(1)
+    audit_chain()
+    row.refresh_from_db()
+    assert row.seq == 1 and row.hash
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditrecord SET hash = %s WHERE id = %s", ["f" * 64, row.pk])
+    [other] = _append_unchained(1)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        # Chaining may not change what the row says.
+        cursor.execute("UPDATE audit_auditrecord SET seq = 9, hash = %s, action = 'forged' "
+                       "WHERE id = %s", ["f" * 64, other.pk])
+    assert AuditRecord.objects.get(pk=other.pk).action == "ballot.cast"
 
 
 @pytest.mark.django_db
