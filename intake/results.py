@@ -70,6 +70,14 @@ def edition_results(edition: Edition, *, rule: str | None = None) -> list[PoolRe
     return [PoolResult(poll, snapshot) for poll, snapshot in pairs]
 
 
+def edition_results_comparison(edition: Edition, run: ResultRun | None) -> list[PoolResult]:
+    """The latest count with another rule than the edition's, shown beside the result to
+    compare, never as it; empty when the latest run used the edition's rule."""
+    if run is None or run.rule == edition.selection_rule:
+        return []
+    return edition_results(edition, rule=run.rule)
+
+
 def edition_results_public(edition: Edition) -> list[PoolResult]:
     """What the public page shows: the same result as the staff page and the files."""
     return edition_results(edition)

@@ -24,6 +24,7 @@ class EditionResultsView(StaffMixin, TemplateView):
         run = results.edition_result_run_latest(edition)
         return super().get_context_data(
             edition=edition, pools=results.edition_results(edition), run=run,
+            comparison=results.edition_results_comparison(edition, run),
             running=run is not None and not run.finished, rules=rules.budget_choices(),
             can_manage=org_perm(self.request.user, "intake.manage_edition", self.organisation),
             **kwargs)
