@@ -9,13 +9,16 @@ the live report's figures (``ballots.statistics.box_statistics``), to the last v
 """
 from decimal import Decimal
 
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from reports.exports import Column, XlsxExport, export_filename
+from reports.registry import RegisteredExport, register
 
-from .models import Ballot, BallotBox
+from . import rules
+from .models import Ballot, BallotBox, Vote
 from .pesel import age_on
-from .results import box_results_latest, poll_outcome
+from .results import box_results_official, reason_text
 from .statistics import VALID, age_band, report_day
 
 CHANNELS = dict(Ballot.Channel.choices)
@@ -35,9 +38,9 @@ class ResultsExport(XlsxExport):
         Column("label", _("Project"), width=50),
         Column("votes", _("Votes"), width=10),
         Column("points", _("Points"), width=10),
-        Column("cost", _("Cost (PLN)"), width=14),
-        Column("cumulative_cost", _("Cumulative cost (PLN)"), width=16),
-        Column("money_left", _("Money left (PLN)"), width=16),
+        Column("cost", _("Cost (PLN)"), width=14, money=True),
+        Column("cumulative_cost", _("Cumulative cost (PLN)"), width=16, money=True),
+        Column("money_left", _("Money left (PLN)"), width=16, money=True),
         Column("selected", _("Selected"), width=10),
         Column("reason", _("Why"), width=60),
         Column("computed_at", _("Computed"), width=18),
@@ -47,55 +50,60 @@ class ResultsExport(XlsxExport):
         return row["pool"]
 
     def get_rule(self, row):
-        return row["rule"]
+        return rules.label(row["rule"]) if row["rule"] else ""
 
     def get_rank(self, row):
-        return row["rank"]
+        return row.get("rank")
 
     def get_code(self, row):
-        return row["code"]
+        return row.get("code")
 
     def get_label(self, row):
-        return row["label"]
+        return row.get("label")
 
     def get_votes(self, row):
-        return row["votes"]
+        return row.get("votes")
 
     def get_points(self, row):
         return row.get("points")
 
     def get_cost(self, row):
-        return Decimal(row["cost"])
+        return row.get("cost")
 
     def get_cumulative_cost(self, row):
-        return Decimal(row["cumulative_cost"])
+        return row.get("cumulative_cost")
 
     def get_money_left(self, row):
+        if "cumulative_cost" not in row:
+            return None
         return row["budget"] - Decimal(row["cumulative_cost"])
 
     def get_selected(self, row):
+        if "selected" not in row:
+            return ""
         return str(_("yes")) if row["selected"] else str(_("no"))
 
     def get_reason(self, row):
-        return row["reason"]
+        return reason_text(row) if "selected" in row else str(_("not counted yet"))
 
     def get_computed_at(self, row):
         return row["computed_at"]
 
 
 def results_rows(box: BallotBox) -> list[dict]:
-    """Rows of every pool's latest snapshot; a pool not yet counted is counted (greedy, not
-    stored) so that the file is never missing a pool."""
+    """Rows of every pool's official snapshot, the one the results pages show.
+
+    The file never counts anything itself: a pool with no result yet has one row that
+    says so, rather than a count nobody else sees.
+    """
     rows = []
-    for poll, snapshot in box_results_latest(box):
+    for poll, snapshot in box_results_official(box):
         if snapshot is None:
-            _outcome, data, _ballots = poll_outcome(poll=poll)
-            computed_at = None
-        else:
-            data, computed_at = snapshot.data, snapshot.computed_at
-        budget = Decimal(data["budget"])
-        rows.extend({**row, "pool": poll.title, "rule": data["rule"], "budget": budget,
-                     "computed_at": computed_at} for row in data["rows"])
+            rows.append({"pool": poll.title, "rule": "", "computed_at": None})
+            continue
+        data, budget = snapshot.data, Decimal(snapshot.data["budget"])
+        rows.extend({**row, "pool": poll.title, "rule": snapshot.rule, "budget": budget,
+                     "computed_at": snapshot.computed_at} for row in data["rows"])
     return rows
 
 
@@ -111,7 +119,7 @@ class InvalidBallotExport(XlsxExport):
     columns = (
         Column("receipt", _("Receipt code"), width=14),
         Column("channel", _("Channel"), width=16),
-        Column("entered_by", _("Entered by"), width=28),
+        Column("entered_by", _("Entered by"), mask=True, width=28),
         Column("cast_at", _("Cast"), width=18),
         Column("reason", _("Why invalid"), width=40),
     )
@@ -151,6 +159,7 @@ class VoterExport(XlsxExport):
                width=20),
         Column("sex", _("Sex"), width=10),
         Column("age_band", _("Age band"), width=10),
+        Column("district", _("District"), width=24),
         Column("cast_at", _("Cast"), width=18),
     )
 
@@ -182,19 +191,34 @@ class VoterExport(XlsxExport):
             band = self.bands[birth] = age_band(age_on(birth, self.day))
         return band
 
+    def get_district(self, row):
+        return row[5] or ""
+
     def get_cast_at(self, row):
         return row[4]
 
 
 def voters_source(box_id: int):
     box = BallotBox.objects.get(pk=box_id)
+    # The district is the poll among the card's alternatives that the ballot voted in, so
+    # that turnout per district can be rebuilt from the file.
+    district = Vote.objects.filter(ballot=OuterRef("pk")).exclude(poll__choice_group="")
     rows = (Ballot.objects.filter(box=box, state__in=VALID).order_by("id")
-            .values_list("receipt_code", "channel", "birth_date", "sex", "cast_at"))
+            .annotate(district=Subquery(district.values("poll__title")[:1]))
+            .values_list("receipt_code", "channel", "birth_date", "sex", "cast_at", "district"))
     return VoterExport(day=report_day(box)), rows, export_filename(box.title, "voters")
 
 
-SOURCES = {
-    "results": ("ballots.exports.results_source", _("Results per pool")),
-    "invalid": ("ballots.exports.invalid_source", _("Invalid cards with their reason")),
-    "voters": ("ballots.exports.voters_source", _("Voters with valid cards")),
-}
+def box_for_export(pk: int) -> BallotBox:
+    return BallotBox.objects.select_related("organisation").get(pk=pk)
+
+
+def exports_register() -> None:
+    """Offer the box's files through ``reports`` (called from ``BallotsConfig.ready``)."""
+    for key, source, title in (
+            ("results", "ballots.exports.results_source", _("Results per pool")),
+            ("invalid", "ballots.exports.invalid_source", _("Invalid cards with their reason")),
+            ("voters", "ballots.exports.voters_source", _("Voters with valid cards"))):
+        register(RegisteredExport(scope="box", key=key, title=title, source=source,
+                                  permission="ballots.view_live_report",
+                                  load="ballots.exports.box_for_export"))

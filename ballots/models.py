@@ -10,6 +10,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from viewflow.fsm import FSMField
 
+from . import rules
+
 
 class OpenClosed(models.TextChoices):
     """The life of a box or a poll: prepared, open for votes, closed."""
@@ -34,6 +36,10 @@ class BallotBox(models.Model):
     cards_per_email = models.PositiveSmallIntegerField(_("cards per e-mail address"), default=3)
     pesel_required = models.BooleanField(_("check PESEL"), default=True)
     minimum_age = models.PositiveSmallIntegerField(_("minimum age"), default=16)
+    # The rule whose snapshot is the box's result (until one is published): set by the
+    # process that owns the box, e.g. an edition's selection rule.
+    result_rule = models.CharField(_("selection rule"), max_length=30,
+                                   choices=rules.budget_choices, default="greedy")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -291,6 +297,9 @@ class ResultSnapshot(models.Model):
     ballots = models.PositiveIntegerField(_("ballots counted"))
     data = models.JSONField()
     digest = models.CharField(max_length=64)
+    # Set once, when the result goes public; the published snapshot stays the result
+    # whatever is computed after it.
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
 
     class Meta:
         ordering = ["poll", "-computed_at", "-id"]
@@ -316,7 +325,7 @@ class ResultRun(models.Model):
         FAILED = "failed", _("failed")
 
     box = models.ForeignKey(BallotBox, on_delete=models.CASCADE, related_name="result_runs")
-    rule = models.CharField(_("rule"), max_length=30)
+    rule = models.CharField(_("rule"), max_length=30, choices=rules.budget_choices)
     state = models.CharField(_("status"), max_length=10, choices=State.choices,
                              default=State.QUEUED)
     polls_total = models.PositiveIntegerField(default=0)

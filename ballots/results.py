@@ -16,49 +16,26 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from fractions import Fraction
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from audit.services import audit_record
 
-from .counting import Outcome, Project, equal_shares, equal_shares_add1, greedy
+from . import rules
+from .counting import Outcome, Project, Tally
+from .counting.text import Sentence, again
 from .models import BallotBox, Option, Poll, ResultRun, ResultSnapshot, Vote
+from .selectors import box_tallies, poll_tally, tally_votes, tally_weight
 
-RULES = ("greedy", "equal-shares", "equal-shares-add1")
-Scores = dict[int, dict]  # option id -> {"votes": n, "weight": w}
-
-
-def box_scores(box: BallotBox, polls: list[Poll] | None = None,
-               options: list[Option] | None = None) -> dict[int, Scores]:
-    """Votes (and weight, where a poll ranks by points) per option of every poll of ``box``.
-
-    One GROUP BY over the votes of the box's polls, by option alone: the polls are named
-    by id (no join), options are mapped to their polls here, and weights are summed only
-    when some poll ranks by points (bench/README.md: 1.1× a bare GROUP BY).
-    """
-    polls = list(box.polls.all()) if polls is None else polls
-    owner = ({o.pk: o.poll_id for o in options} if options is not None else
-             dict(Option.objects.filter(poll__in=polls).values_list("id", "poll_id")))
-    weighted = any(poll.scoring != Poll.Scoring.VOTES for poll in polls)
-    votes = (Vote.objects.filter(poll_id__in=[poll.pk for poll in polls], counts=True)
-             .values_list("option_id").order_by())
-    rows = (votes.annotate(n=Count("*"), w=Sum("weight")) if weighted
-            else votes.annotate(n=Count("*")))
-    scores: dict[int, Scores] = {poll.pk: {} for poll in polls}
-    for option_id, count, *weight in rows:
-        scores[owner[option_id]][option_id] = {"votes": count,
-                                               "weight": (weight[0] or 0) if weight else count}
-    return scores
+Scores = Tally  # what a count reads: votes per option, by head and by weight
 
 
-def poll_scores(poll: Poll) -> Scores:
-    """Votes and weight per option id of ``poll``, from one GROUP BY."""
-    rows = (Vote.objects.filter(poll=poll, counts=True).values("option_id")
-            .annotate(votes=Count("id"), weight=Sum("weight")).order_by())
-    return {row["option_id"]: row for row in rows}
+def _score(poll: Poll, counts: Tally, option: Option) -> int:
+    if poll.scoring == Poll.Scoring.VOTES:
+        return tally_votes(counts, option)
+    return tally_weight(counts, option)
 
 
 def poll_approval_ballots(poll: Poll) -> tuple[Counter, int]:
@@ -70,24 +47,23 @@ def poll_approval_ballots(poll: Poll) -> tuple[Counter, int]:
     return Counter(frozenset(codes) for codes in by_ballot.values()), len(by_ballot)
 
 
-def _score(poll: Poll, entry: dict) -> int:
-    return entry.get("votes", 0) if poll.scoring == Poll.Scoring.VOTES else entry.get("weight", 0)
-
-
-def _outcome(poll: Poll, options: list[Option], scores: Scores, rule: str
+def _outcome(poll: Poll, options: list[Option], counts: Tally, rule: str
              ) -> tuple[Outcome, int | None]:
     """The rule's outcome, and the number of voters when the rule had to read ballots."""
+    try:
+        registered = rules.get(rule)
+    except KeyError as error:
+        raise ValueError(str(error)) from None
+    if registered.kind != "budget":
+        raise ValueError(f"{rule!r} is not a budget rule")
     projects = [Project(o.code, o.cost or Decimal(0)) for o in options]
     budget = poll.budget or Decimal(0)
-    if rule == "greedy":
-        points = {o.code: _score(poll, scores.get(o.pk, {})) for o in options}
-        return greedy(projects, points, budget, threshold=poll.threshold,
-                      skip=poll.greedy_skip, translate=gettext), None
-    if rule not in RULES:
-        raise ValueError(f"unknown rule {rule!r} (expected one of {', '.join(RULES)})")
-    rule_function = {"equal-shares": equal_shares, "equal-shares-add1": equal_shares_add1}[rule]
+    if not registered.reads_ballots:
+        points = {o.code: _score(poll, counts, o) for o in options}
+        return registered.apply(projects, budget, points=points, threshold=poll.threshold,
+                                skip=poll.greedy_skip), None
     ballots, voters = poll_approval_ballots(poll)
-    return rule_function(projects, list(ballots.items()), budget, translate=gettext), voters
+    return registered.apply(projects, budget, ballots=list(ballots.items())), voters
 
 
 def _money(value) -> str:
@@ -98,19 +74,22 @@ def _money(value) -> str:
                   else amount.quantize(Decimal("0.01")), "f")
 
 
-def _snapshot_data(poll: Poll, options: list[Option], scores: Scores, outcome: Outcome) -> dict:
+def _snapshot_data(poll: Poll, options: list[Option], counts: Tally, outcome: Outcome) -> dict:
     by_code = {o.code: o for o in options}
     points = poll.scoring != Poll.Scoring.VOTES
     rows = []
     for row in outcome.rows:
         option = by_code[row.project]
-        entry = scores.get(option.pk, {})
         item = {"code": option.code, "label": option.label, "rank": row.rank,
-                "votes": entry.get("votes", 0), "cost": _money(row.cost),
+                "votes": tally_votes(counts, option), "cost": _money(row.cost),
                 "cumulative_cost": _money(row.cumulative_cost),
-                "selected": row.selected, "reason": row.reason}
+                "selected": row.selected, "reason": str(row.reason)}
+        # The reason as a code and its numbers, so that each reader gets it in their language.
+        if isinstance(row.reason, Sentence):
+            item["reason_code"] = row.reason.template
+            item["reason_values"] = row.reason.values
         if points:
-            item["points"] = entry.get("weight", 0)
+            item["points"] = tally_weight(counts, option)
         rows.append(item)
     return {"poll": poll.title, "rule": outcome.rule, "scoring": poll.scoring,
             "budget": _money(outcome.budget), "cost": _money(outcome.cost),
@@ -118,13 +97,13 @@ def _snapshot_data(poll: Poll, options: list[Option], scores: Scores, outcome: O
             "rows": rows}
 
 
-def _ballots(poll: Poll, scores: Scores, voters: int | None) -> int:
+def _ballots(poll: Poll, counts: Tally, voters: int | None) -> int:
     """How many counted ballots voted in ``poll``, without a second pass where possible."""
     if voters is not None:
         return voters
     if poll.max_choices == 1 and poll.box_id is not None:
         # One vote per card in a single-choice poll: the votes are the cards.
-        return sum(entry.get("votes", 0) for entry in scores.values())
+        return counts.total("head")
     return (Vote.objects.filter(poll=poll, counts=True).values("ballot_id").distinct().count())
 
 
@@ -132,10 +111,11 @@ def poll_outcome(*, poll: Poll, rule: str = "greedy", scores: Scores | None = No
                  options: list[Option] | None = None) -> tuple[Outcome, dict, int]:
     """Count ``poll`` with ``rule`` without storing anything: (outcome, data, ballots)."""
     options = options if options is not None else list(poll.options.order_by("position", "id"))
-    scores = poll_scores(poll) if scores is None else scores
-    # The explanations are stored in the site's language whoever asks, so that the same
-    # votes always give the same snapshot and digest.
-    with translation.override(settings.LANGUAGE_CODE):
+    scores = poll_tally(poll, options) if scores is None else scores
+    # The explanations are stored in English, with their codes and numbers, whoever asks:
+    # the same votes always give the same snapshot and digest, and each reader gets the
+    # reasons in their own language (``reason_text``).
+    with translation.override("en"):
         outcome, voters = _outcome(poll, options, scores, rule)
         data = _snapshot_data(poll, options, scores, outcome)
     return outcome, data, _ballots(poll, scores, voters)
@@ -180,7 +160,7 @@ def box_results_compute(*, box: BallotBox, rule: str, actor=None,
     every_option = list(Option.objects.filter(poll__box=box).order_by("position", "id"))
     for option in every_option:
         options[option.poll_id].append(option)
-    scores = box_scores(box, polls, every_option)
+    scores = box_tallies(box, polls, every_option)
     if progress is not None:
         snapshots = []
         for poll in polls:
@@ -215,11 +195,55 @@ def box_results_latest(box: BallotBox, rule: str | None = None
     return [(poll, latest.get(poll.pk)) for poll in polls]
 
 
+def box_results_official(box: BallotBox) -> list[tuple[Poll, ResultSnapshot | None]]:
+    """Each poll of ``box`` with THE result everyone is shown: the staff page, the public
+    page and every file.
+
+    That is the published snapshot once results are published; before, the latest one
+    computed with the box's rule (``BallotBox.result_rule``). A snapshot computed with
+    another rule, to compare, never becomes the result by being the newest.
+    """
+    polls = list(box.polls.order_by("position", "id"))
+    chosen: dict[int, ResultSnapshot] = {}
+    snapshots = (ResultSnapshot.objects.filter(poll__box=box)
+                 .filter(Q(published_at__isnull=False) | Q(rule=box.result_rule))
+                 .order_by("poll", F("published_at").desc(nulls_last=True),
+                           "-computed_at", "-id"))
+    for snapshot in snapshots:
+        chosen.setdefault(snapshot.poll_id, snapshot)
+    return [(poll, chosen.get(poll.pk)) for poll in polls]
+
+
+def box_results_publish(*, box: BallotBox) -> list[ResultSnapshot]:
+    """Fix the official snapshots of ``box`` as published; later counts do not replace them.
+
+    The caller (the process that decides when results go public) audits the publication.
+    """
+    official = [snapshot for _poll, snapshot in box_results_official(box) if snapshot]
+    now = timezone.now()
+    ResultSnapshot.objects.filter(pk__in=[s.pk for s in official if s.published_at is None]
+                                  ).update(published_at=now)
+    return official
+
+
+def reason_text(row: dict) -> str:
+    """A result row's reason in the active language (stored as a code and its numbers)."""
+    code = row.get("reason_code")
+    if code is None:  # a snapshot stored before reasons had codes
+        return row.get("reason", "")
+    return again(code, row.get("reason_values", {}), gettext)
+
+
+def rows_presented(data: dict) -> list[dict]:
+    """The snapshot's rows with their reasons said in the active language."""
+    return [{**row, "reason": reason_text(row)} for row in data.get("rows", [])]
+
+
 def result_run_start(*, box: BallotBox, rule: str, actor) -> ResultRun:
     """Queue a (re)computation of ``box``'s results; the worker reports its progress."""
     from .tasks import result_run_task
 
-    if rule not in RULES:
+    if rule not in rules.names("budget"):
         raise ValueError(f"unknown rule {rule!r}")
     with transaction.atomic():
         run = ResultRun.objects.create(box=box, rule=rule, polls_total=box.polls.count(),

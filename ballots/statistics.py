@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from .models import Ballot, BallotBox, Poll, Vote
 from .pesel import age_on
+from .selectors import box_tallies, tally_votes
 
 VALID = [Ballot.State.CAST, Ballot.State.COUNTED]
 AGE_BANDS = [(16, 24), (25, 34), (35, 44), (45, 54), (55, 64), (65, None)]
@@ -85,15 +86,16 @@ def _by_age(box: BallotBox, day: date) -> list[tuple[str, int, int]]:
 
 
 def _polls(box: BallotBox) -> list[dict]:
-    votes = {(row["poll_id"], row["option_id"]): row["n"] for row in
-             Vote.objects.filter(poll__box=box, counts=True).values("poll_id", "option_id")
-             .annotate(n=Count("id")).order_by()}
+    polls = list(Poll.objects.filter(box=box).prefetch_related("options").order_by("position"))
+    options = [option for poll in polls for option in poll.options.all()]
+    tallies = box_tallies(box, polls, options)
     turnout = dict(Vote.objects.filter(poll__box=box, counts=True).values("poll_id")
                    .annotate(n=Count("ballot_id", distinct=True)).values_list("poll_id", "n")
                    .order_by())
     result = []
-    for poll in Poll.objects.filter(box=box).prefetch_related("options").order_by("position"):
-        ranking = sorted(((votes.get((poll.pk, o.pk), 0), o) for o in poll.options.all()),
+    for poll in polls:
+        # The order greedy considers projects in: votes, then the lower number (string order).
+        ranking = sorted(((tally_votes(tallies[poll.pk], o), o) for o in poll.options.all()),
                          key=lambda pair: (-pair[0], pair[1].code))
         top = ranking[0][0] if ranking else 0
         result.append({"poll": poll, "ballots": turnout.get(poll.pk, 0), "top": top,

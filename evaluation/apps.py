@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class EvaluationConfig(AppConfig):
     name = "evaluation"
     verbose_name = _("Proposal review: decisions")
+
+    def ready(self):
+        from .exports import exports_register
+
+        exports_register()

@@ -6,9 +6,8 @@ from django_filters.views import FilterView
 
 from organisations.mixins import OrganisationScopedMixin
 from organisations.roles import Role
-from reports.exports import export_filename
 
-from .exports import ProposalExport
+from .exports import proposals_source
 from .filters import ProposalFilter
 from .selectors import LIST_KINDS, proposals_reviewed
 
@@ -51,8 +50,6 @@ class ProposalExportView(ProposalListMixin, View):
     """The same list, with the same filters, as an xlsx file (e-mail addresses masked)."""
 
     def get(self, request, *args, **kwargs):
-        filterset = self.filterset_for(request.GET)
-        valid = not filterset.is_bound or filterset.is_valid()
-        rows = filterset.qs if valid else filterset.queryset.none()
-        return ProposalExport().response(
-            rows, filename=export_filename(self.organisation.slug, "proposals", self.kind))
+        export, rows, filename = proposals_source(self.organisation.pk, self.kind,
+                                                  request.GET.dict())
+        return export.response(rows, filename=filename)

@@ -8,6 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from viewflow.fsm import FSMField
 
+from ballots import rules
+
 from . import phases
 
 
@@ -25,11 +27,6 @@ class Edition(models.Model):
         REVIEW = "review", _("review")
         VOTING = "voting", _("voting")
         CLOSED = "closed", _("closed")
-
-    class SelectionRule(models.TextChoices):
-        GREEDY = "greedy", _("greedy by votes")
-        EQUAL_SHARES = "equal-shares", _("Method of Equal Shares")
-        EQUAL_SHARES_ADD1 = "equal-shares-add1", _("Method of Equal Shares with Add1 completion")
 
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT,
                                      related_name="editions", verbose_name=_("organisation"))
@@ -55,7 +52,7 @@ class Edition(models.Model):
     pesel_required = models.BooleanField(_("check PESEL"), default=True)
     minimum_voter_age = models.PositiveSmallIntegerField(_("minimum voter age"), default=16)
     selection_rule = models.CharField(_("selection rule"), max_length=30,
-                                      choices=SelectionRule.choices, default=SelectionRule.GREEDY)
+                                      choices=rules.budget_choices, default="greedy")
 
     last_proposal_number = models.PositiveIntegerField(default=0, editable=False)
     # Created when the edition enters voting: the polls, projects and cards of its vote.

@@ -117,7 +117,7 @@ def _edition_create(election: pabulib.Election, organisation, source: str) -> Ed
         intake_ends_at=opens - datetime.timedelta(days=60),
         review_ends_at=opens - datetime.timedelta(days=1), voting_starts_at=opens,
         voting_ends_at=_aware(end, datetime.time(23, 59, 59)),
-        pesel_required=False, selection_rule=Edition.SelectionRule.GREEDY,
+        pesel_required=False, selection_rule="greedy",
         imported_meta=dict(meta))
     longest = max((len(voter.vote) for voter in election.voters), default=1)
     limit = int(meta["max_length"]) if meta.get("max_length", "").isdigit() else longest

@@ -12,8 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
+from ballots import rules
 from ballots.models import Poll, ResultRun, ResultSnapshot
-from ballots.results import box_results_latest, result_run_start
+from ballots.results import (
+    box_results_latest,
+    box_results_official,
+    box_results_publish,
+    result_run_start,
+    rows_presented,
+)
 
 from .models import Edition
 
@@ -25,7 +32,12 @@ class PoolResult:
 
     @property
     def rows(self) -> list[dict]:
-        return self.snapshot.data["rows"] if self.snapshot else []
+        """The rows with their reasons in the reader's language."""
+        return rows_presented(self.snapshot.data) if self.snapshot else []
+
+    @property
+    def rule_label(self) -> str:
+        return rules.label(self.snapshot.rule) if self.snapshot else ""
 
     @property
     def winners(self) -> list[dict]:
@@ -49,16 +61,26 @@ class PoolResult:
 
 
 def edition_results(edition: Edition, *, rule: str | None = None) -> list[PoolResult]:
-    """Each pool's latest result (of ``rule`` if given); empty before the vote opens."""
+    """Each pool's result: THE result (published, or the edition's rule) unless ``rule``
+    asks for the latest count with a given rule; empty before the vote opens."""
     if edition.ballot_box_id is None:
         return []
-    return [PoolResult(poll, snapshot)
-            for poll, snapshot in box_results_latest(edition.ballot_box, rule)]
+    pairs = (box_results_official(edition.ballot_box) if rule is None
+             else box_results_latest(edition.ballot_box, rule))
+    return [PoolResult(poll, snapshot) for poll, snapshot in pairs]
+
+
+def edition_results_comparison(edition: Edition, run: ResultRun | None) -> list[PoolResult]:
+    """The latest count with another rule than the edition's, shown beside the result to
+    compare, never as it; empty when the latest run used the edition's rule."""
+    if run is None or run.rule == edition.selection_rule:
+        return []
+    return edition_results(edition, rule=run.rule)
 
 
 def edition_results_public(edition: Edition) -> list[PoolResult]:
-    """What the public page shows: the edition's own rule, nothing else."""
-    return edition_results(edition, rule=edition.selection_rule)
+    """What the public page shows: the same result as the staff page and the files."""
+    return edition_results(edition)
 
 
 def edition_result_run_latest(edition: Edition) -> ResultRun | None:
@@ -74,7 +96,7 @@ def edition_results_recompute(*, edition: Edition, actor, rule: str = "") -> Res
     if edition.ballot_box_id is None:
         raise ValidationError(_("The vote has not opened yet: there is nothing to count."))
     rule = rule or edition.selection_rule
-    if rule not in Edition.SelectionRule.values:
+    if rule not in rules.names("budget"):
         raise ValidationError(_("Unknown selection rule."))
     return result_run_start(box=edition.ballot_box, rule=rule, actor=actor)
 
@@ -93,6 +115,7 @@ def edition_results_publish(*, edition: Edition, actor) -> Edition:
             raise ValidationError(
                 _("Compute the results with the edition's rule first (missing: %(pools)s).")
                 % {"pools": ", ".join(missing) or "—"})
+        box_results_publish(box=edition.ballot_box)
         edition.results_published_at = timezone.now()
         edition.results_published_by = actor
         edition.save(update_fields=["results_published_at", "results_published_by"])

@@ -22,7 +22,7 @@ def _box_for(edition: Edition) -> BallotBox:
         organisation=edition.organisation, title=edition.name,
         opens_at=edition.voting_starts_at, closes_at=edition.voting_ends_at,
         cards_per_email=edition.ballots_per_email, pesel_required=edition.pesel_required,
-        minimum_age=edition.minimum_voter_age)
+        minimum_age=edition.minimum_voter_age, result_rule=edition.selection_rule)
 
 
 def _poll_for(box: BallotBox, pool: Pool) -> Poll:

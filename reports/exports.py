@@ -4,9 +4,14 @@ A subclass names its columns; each column's value comes from a ``get_<name>(row)
 or the row's attribute of that name. openpyxl's write-only mode writes rows straight to a
 temporary file, so memory stays flat for a million rows; the finished file is streamed to
 the client from disk in chunks. Columns holding personal data (PESEL, e-mail) are marked
-``mask=True`` and come out masked unless the export is built with ``reveal=True`` (X-5).
+``mask=True`` and come out masked unless the export is built with ``reveal=True`` (X-5);
+whatever the column, an e-mail address inside a text cell comes out masked by the same
+rule (an address typed into a justification is still someone's address). Money columns
+(``money=True``) are number cells formatted with a thousands separator and two decimals;
+the header row stays in view and carries filters.
 """
 import datetime
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -19,7 +24,7 @@ from django.utils.functional import Promise
 from django.utils.text import slugify
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -28,6 +33,14 @@ from notifications.services import mask_address
 _PLAIN = {int, float, bool, Decimal}  # the common cases, checked by a set lookup
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MASK = "•"
+MONEY_FORMAT = "#,##0.00"
+# What an e-mail address looks like inside free text; the masked form ("a•••@x.pl") is not.
+ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def mask_addresses(text: str) -> str:
+    """Mask every e-mail address inside ``text`` with the one masking rule."""
+    return ADDRESS.sub(lambda match: mask_address(match.group(0)), text) if "@" in text else text
 
 
 def mask_value(value) -> str:
@@ -48,6 +61,7 @@ class Column:
     header: str | Promise
     mask: bool | Callable[[object], str] = False
     width: int | None = None
+    money: bool = False
 
 
 class XlsxExport:
@@ -86,9 +100,11 @@ class XlsxExport:
         if isinstance(value, datetime.datetime):
             return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(
                 value) else value
-        if isinstance(value, datetime.date):
+        if isinstance(value, datetime.date | Cell):
             return value
         text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+        if not self.reveal:
+            text = mask_addresses(text)
         if text.startswith("="):
             cell = WriteOnlyCell(sheet, value=text)
             cell.data_type = "s"
@@ -113,15 +129,33 @@ class XlsxExport:
             cell = WriteOnlyCell(sheet, value=str(column.header))
             cell.font = bold
             header.append(cell)
+        sheet.freeze_panes = "A2"
         sheet.append(header)
         count = 0
-        getters = [self._getter(column) for column in self.columns]
+        getters = [self._money_getter(sheet, column) if column.money else self._getter(column)
+                   for column in self.columns]
         cell, append = self._cell, sheet.append
         for row in self._iterate(rows):
             append([cell(sheet, get(row)) for get in getters])
             count += 1
+        if self.columns:
+            sheet.auto_filter.ref = f"A1:{get_column_letter(len(self.columns))}{count + 1}"
         workbook.save(fileobj)
         return count
+
+    def _money_getter(self, sheet, column: Column) -> Callable[[object], object]:
+        """The column's values as number cells in the money format (PLN, 1 234,50)."""
+        get = self._getter(column)
+
+        def money(row):
+            value = get(row)
+            if value in (None, ""):
+                return None
+            cell = WriteOnlyCell(sheet, value=Decimal(value))
+            cell.number_format = MONEY_FORMAT
+            return cell
+
+        return money
 
     def response(self, rows: Iterable, *, filename: str) -> FileResponse:
         """Build the file on disk (flat memory) and stream it as an attachment."""

@@ -1,28 +1,27 @@
-"""Downloads: the ballot exports of a box (PB-23) and the files written in the background."""
+"""Downloads: the exports apps registered (PB-23) and the files written in the background."""
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
-from ballots.exports import SOURCES
-from ballots.models import BallotBox
-
+from . import registry
 from .exports import XLSX_CONTENT_TYPE, export_deliver
 from .models import ExportJob
 from .services import export_job_path
 
-BOX_PERMISSION = "ballots.view_live_report"
-
 
 @login_required
-def box_export(request, box_id: int, kind: str):
-    """Results, invalid cards or voters of a box as xlsx; staff of its organisation only."""
-    box = get_object_or_404(BallotBox.objects.select_related("organisation"), pk=box_id)
-    if kind not in SOURCES or not request.user.has_perm(BOX_PERMISSION, box):
+def object_export(request, scope: str, pk: int, kind: str):
+    """A registered export of one object, for those who hold its permission on the object."""
+    try:
+        export = registry.get(scope, kind)
+        obj = export.load_object(pk)
+    except (KeyError, LookupError):
+        raise Http404 from None
+    if not request.user.has_perm(export.permission, obj):
         raise Http404
-    source, title = SOURCES[kind]
-    return export_deliver(request, source=source, params={"box_id": box.pk},
-                          organisation=box.organisation, permission=BOX_PERMISSION,
-                          title=f"{title} — {box.title}")
+    return export_deliver(request, source=export.source, params=export.params_for(obj),
+                          organisation=obj.organisation, permission=export.permission,
+                          title=f"{export.title} — {obj}")
 
 
 def _own_job(request, key) -> ExportJob:

@@ -21,14 +21,33 @@ def identity(message: str) -> str:
     return message
 
 
-def render(template: str, translate: Translate | None = None, **values: object) -> str:
+class Sentence(str):
+    """A filled-in sentence that remembers its template and values.
+
+    Stored results keep ``template`` and ``values`` beside the text, so that a page or a
+    file can say the same thing again in its reader's language.
+    """
+
+    template: str
+    values: dict[str, str]
+
+
+def render(template: str, translate: Translate | None = None, **values: object) -> Sentence:
     """Translate ``template`` and fill it in; numbers are formatted with ``format_number``."""
     translate = translate or identity
     filled = {
-        key: format_number(value) if isinstance(value, Number) else value
+        key: format_number(value) if isinstance(value, Number) else str(value)
         for key, value in values.items()
     }
-    return translate(template).format(**filled)
+    sentence = Sentence(translate(template).format(**filled))
+    sentence.template = template
+    sentence.values = filled
+    return sentence
+
+
+def again(template: str, values: dict[str, str], translate: Translate | None = None) -> str:
+    """Say a stored sentence again, in the language ``translate`` gives."""
+    return (translate or identity)(template).format(**values)
 
 
 # Majority rules and quorum.

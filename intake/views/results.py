@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from ballots import rules
+
 from .. import results
 from ..models import Edition
 from .base import StaffMixin, org_perm
@@ -22,7 +24,8 @@ class EditionResultsView(StaffMixin, TemplateView):
         run = results.edition_result_run_latest(edition)
         return super().get_context_data(
             edition=edition, pools=results.edition_results(edition), run=run,
-            running=run is not None and not run.finished, rules=Edition.SelectionRule.choices,
+            comparison=results.edition_results_comparison(edition, run),
+            running=run is not None and not run.finished, rules=rules.budget_choices(),
             can_manage=org_perm(self.request.user, "intake.manage_edition", self.organisation),
             **kwargs)
 

@@ -112,12 +112,14 @@ def test_every_export_opens_in_libreoffice_and_matches_the_live_report(
         assert sheets[f"proposals-{kind}"][0][0] == "Numer"
 
 
-def test_results_export_counts_a_pool_not_computed_yet(admin_client, voting):
+def test_results_export_never_counts_a_pool_itself(admin_client, voting):
+    """A pool with no result yet says so: the file shows no count the pages do not."""
     edition, _clerk = voting
     content = download(admin_client, edition.ballot_box, "results")
     rows = list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
-    assert len(rows) == 1 + 6
-    assert {row[1] for row in rows[1:]} == {"greedy"}
+    assert [row[0] for row in rows[1:]] == ["Śródmieście", "Boguszowice", "Ogólnomiejski"]
+    assert {row[11] for row in rows[1:]} == {"jeszcze nie policzono"}
+    assert {row[5] for row in rows[1:]} == {None}
 
 
 def test_a_large_export_is_written_in_the_background_and_e_mailed(

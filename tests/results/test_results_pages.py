@@ -34,7 +34,11 @@ def test_the_administrator_recomputes_sees_progress_and_publishes(
     assert run.rule == "equal-shares" and run.snapshots.count() == 3
     page = client.get(url["page"]).content.decode()
     assert 'data-testid="run-state">' in page and "data-autorefresh" not in page
-    assert page.count('data-testid="pool-result"') == 3
+    # Another rule than the edition's is shown to compare, apart from the result.
+    official, comparison = page.split('data-testid="comparison"')
+    assert official.count('data-testid="pool-result"') == 3
+    assert official.count("Jeszcze nie obliczono.") == 3
+    assert comparison.count('data-testid="pool-result"') == 3
 
     # Publishing needs results with the edition's own rule (greedy).
     client.post(url["publish"])

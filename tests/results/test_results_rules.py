@@ -2,7 +2,8 @@
 import pytest
 
 from ballots.models import Ballot, Option, Poll, ResultSnapshot
-from ballots.results import box_results_compute, box_scores, poll_result_compute
+from ballots.results import box_results_compute, poll_result_compute
+from ballots.selectors import box_tallies
 from ballots.statistics import box_statistics
 from intake.voting import edition_results_compute
 
@@ -52,13 +53,12 @@ def test_one_group_by_for_the_whole_box(voting, django_assert_max_num_queries):
     box = edition.ballot_box
     polls, options = list(box.polls.all()), list(Option.objects.filter(poll__box=box))
     with django_assert_max_num_queries(1):
-        scores = box_scores(box, polls, options)
-    assert scores == box_scores(box)
+        scores = box_tallies(box, polls, options)
+    assert scores == box_tallies(box)
     stats = box_statistics(box)
     for entry in stats.polls:
         for row in entry["ranking"]:
-            assert scores[entry["poll"].pk].get(row["option"].pk, {}).get("votes", 0) == \
-                row["votes"]
+            assert scores[entry["poll"].pk].heads[str(row["option"].pk)] == row["votes"]
 
 
 def test_recomputing_gives_the_same_digests(voting):
