@@ -163,6 +163,9 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
+# Failed logins: 10 a minute per address, and 5 per 5 minutes per address AND account
+# together (accounts.adapter keys the second limit by both), so that nobody can lock a
+# known account out by failing to log in to it from elsewhere.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 
 LANGUAGE_CODE = "pl"
@@ -218,6 +221,9 @@ WOTUM_OUTBOX_KEEP_BODIES = env_bool("WOTUM_OUTBOX_KEEP_BODIES", DEBUG)
 # ballots unrecognisable. Derived from SECRET_KEY if unset.
 WOTUM_HASH_KEY = os.environ.get("WOTUM_HASH_KEY") or (f"wotum-hash:{SECRET_KEY}"
                                                        if SECRET_KEY else "")
+# With the cache (Redis) down, rate limits let requests through (wotum.cache logs it and
+# /healthz reports it) rather than answer with an error.
+RATELIMIT_FAIL_OPEN = True
 # Voting-link requests per client address (django-ratelimit's rate syntax).
 WOTUM_LINK_RATE = os.environ.get("WOTUM_LINK_RATE", "30/10m")
 # The public base URL used in e-mailed links.
