@@ -1,4 +1,6 @@
 """The ballot card (PB-15) built from a box's polls, and the link request form."""
+import re
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +9,8 @@ from . import messages
 from .card import CardSection, card_of
 from .pesel import PeselError, pesel_check
 from .services import CardChoices
+
+_ASCII_ID = re.compile(r"[0-9]{1,18}")
 
 DECLARATIONS = [
     ("declare_age", _("I am %(age)d or older.")),
@@ -60,7 +64,8 @@ class BallotCardForm(forms.Form):
             options = self[f"{section.key}-options"]
             value = options.value()
             values = value if isinstance(value, list | tuple) else [value]
-            marked = {int(v) for v in values if str(v or "").isdigit()}
+            # ASCII digits only: str.isdigit() accepts "²³", which int() refuses.
+            marked = {int(v) for v in values if _ASCII_ID.fullmatch(str(v or ""))}
             yield section, options, self[f"{section.key}-abstain"], marked
 
     def declaration_fields(self):

@@ -120,7 +120,7 @@ def _edition_create(election: pabulib.Election, organisation, source: str) -> Ed
         pesel_required=False, selection_rule="greedy",
         imported_meta=dict(meta))
     longest = max((len(voter.vote) for voter in election.voters), default=1)
-    limit = int(meta["max_length"]) if meta.get("max_length", "").isdigit() else longest
+    limit = int(meta["max_length"]) if _ascii_number(meta.get("max_length", "")) else longest
     Pool.objects.create(
         edition=edition, kind=Pool.Kind.DISTRICT if meta.get("district") else Pool.Kind.CITYWIDE,
         name=(meta.get("district") or meta.get("subunit") or meta.get("unit") or "pabulib")[:120],
@@ -164,7 +164,7 @@ def _weights(election: pabulib.Election, voter: pabulib.PabulibVoter, source: st
 def _ballot_facts(voter: pabulib.PabulibVoter, last_day: datetime.date) -> dict:
     age, sex = voter.fields.get("age", "").strip(), voter.fields.get("sex", "").strip().upper()
     birth = None
-    if age.isdigit():
+    if _ascii_number(age):
         year = last_day.year - int(age)
         birth = (last_day.replace(year=year) if (last_day.month, last_day.day) != (2, 29)
                  else datetime.date(year, 2, 28))
@@ -320,3 +320,8 @@ def edition_pabulib(edition: Edition, pool: str | None = None) -> pabulib.Electi
                     "age", "sex", "voting_method"]
     return pabulib.Election(_meta(edition, poll, len(voters), len(projects)), projects, voters,
                             columns, vote_columns)
+
+
+def _ascii_number(text: str) -> bool:
+    """True for "12", not for "²" (which ``str.isdigit`` accepts and ``int`` refuses)."""
+    return text.isascii() and text.isdigit()

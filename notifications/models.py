@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 class OutboundEmail(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")
+        SENDING = "sending", _("sending")
         SENT = "sent", _("sent")
         RETRYING = "retrying", _("retrying")
         FAILED = "failed", _("failed")
@@ -28,6 +29,10 @@ class OutboundEmail(models.Model):
     language = models.CharField(max_length=10, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices,
                               default=Status.QUEUED)
+    # While sending: the end of the sender's lease; while retrying: the next try.
+    due_at = models.DateTimeField(null=True, blank=True)
+    # Made when first claimed and kept for every retry (see notifications.tasks).
+    message_id = models.CharField(max_length=255, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     # Indexed only once the ESP has given one (see Meta), not on every queued insert.

@@ -1,13 +1,16 @@
 """The one way Wotum sends e-mail: store the message, then send it from the queue."""
+import logging
 import time
 
 from django.conf import settings
-from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives, make_msgid
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from .models import OutboundEmail
+
+logger = logging.getLogger(__name__)
 
 
 def email_build(
@@ -124,7 +127,12 @@ def delivery_nudge() -> None:
     if now < _next_nudge:
         return
     _next_nudge = now + NUDGE_SECONDS
-    email_deliver_queued.apply_async(countdown=NUDGE_SECONDS)
+    try:
+        email_deliver_queued.apply_async(countdown=NUDGE_SECONDS)
+    except Exception:  # noqa: BLE001 - runs after the caller's commit: never undo its answer
+        # The message is stored; the beat sweep sends it once the broker is back.
+        logger.warning("Could not nudge the e-mail worker (broker down?); the periodic "
+                       "sweep will send the queued messages", exc_info=True)
 
 
 def email_text(email: OutboundEmail) -> tuple[str, str]:
@@ -141,9 +149,12 @@ def email_send_now(email: OutboundEmail, *, connection=None) -> None:
     if email.template:  # rendered here, in the worker, once
         email.subject, email.body_text = email_text(email)
         email.template, email.context = "", {}
+    # The same Message-ID on every attempt: a resend after a lost "sent" mark is
+    # recognisable as the same message by the ESP and the recipient's server.
+    headers = {"Message-ID": email.message_id} if email.message_id else None
     message = EmailMultiAlternatives(
         subject=email.subject, body=email.body_text, from_email=email.from_email or None,
-        to=[email.to], connection=connection,
+        to=[email.to], connection=connection, headers=headers,
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
@@ -151,6 +162,7 @@ def email_send_now(email: OutboundEmail, *, connection=None) -> None:
     message_id = getattr(getattr(message, "anymail_status", None), "message_id", None)
     email.esp_message_id = "" if message_id is None else str(message_id)[:255]
     email.status = OutboundEmail.Status.SENT
+    email.due_at = None
     email.sent_at = timezone.now()
     email.last_error = ""
     if not settings.WOTUM_OUTBOX_KEEP_BODIES:
@@ -158,6 +170,12 @@ def email_send_now(email: OutboundEmail, *, connection=None) -> None:
         email.body_text = email.body_html = ""
         if email.forget_recipient:
             email.to = mask_address(email.to)
+
+
+def email_message_id() -> str:
+    """A Message-ID in the sender's domain, made once per stored message."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(" >") or "wotum.localhost"
+    return make_msgid(domain=domain)
 
 
 def mask_address(address: str) -> str:

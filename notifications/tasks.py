@@ -1,19 +1,40 @@
-"""Background delivery of stored e-mails, with retries that stay visible on the row."""
+"""Background delivery of stored e-mails: at most once while a sender lives, at least once
+if it dies.
+
+A message is claimed first: marked ``sending`` with a lease (``due_at``) and a Message-ID, in
+a transaction of its own that commits before anything is sent. Then it is sent, then marked
+sent. If that last write is lost (the database connection killed, the worker gone), the row
+stays ``sending`` and nobody sends it again until its lease runs out; the retry after that
+reuses the Message-ID, so the receiving servers and the ESP can recognise the repeat. The
+row, not celery's retry state, records each attempt: an operator sees every failure.
+"""
+import logging
+import time
+from datetime import timedelta
+
 from celery import shared_task
 from django.core.mail import get_connection
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils import timezone
 
 from .models import OutboundEmail
-from .services import email_send_now
+from .services import email_message_id, email_send_now
+
+logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
-# Messages one task sends at most. One transaction and one open backend connection for
-# the lot, instead of one of each per message.
+# Messages one task sends at most. One open backend connection for the lot.
 BATCH = 100
-PENDING = (OutboundEmail.Status.QUEUED, OutboundEmail.Status.RETRYING)
+# How long a claimed message is left alone before another sender may take it over: far
+# longer than a batch takes to send, short enough that a dead worker delays mail little.
+LEASE = timedelta(minutes=10)
+# Writing "sent" is retried this many times on a fresh connection before giving up (the
+# lease then keeps the message from going out twice until it expires).
+MARK_TRIES = 3
+Status = OutboundEmail.Status
 SAVED_FIELDS = ["status", "attempts", "last_error", "esp_message_id", "sent_at", "to",
-                "subject", "body_text", "body_html", "template", "context"]
+                "subject", "body_text", "body_html", "template", "context", "due_at"]
 
 
 def retry_delay(attempts: int) -> int:
@@ -21,66 +42,102 @@ def retry_delay(attempts: int) -> int:
     return min(300, 5 * 2 ** (attempts - 1))
 
 
+def _due(now) -> Q:
+    """Rows a sender may claim: queued, or a retry or an abandoned claim whose time came."""
+    return Q(status=Status.QUEUED) | Q(status__in=(Status.RETRYING, Status.SENDING),
+                                       due_at__lte=now)
+
+
 @shared_task(acks_late=True)
 def email_deliver(email_id: int) -> str:
     """Send stored message ``email_id`` (a retry) and, in the same go, others still queued.
 
-    A message another task has already sent is skipped with one read. Rows are claimed
-    with SKIP LOCKED, so two workers never send the same message. The row, not celery's
-    retry state, records each attempt: an operator sees every failure in the admin.
+    A message another task has already sent or claimed is skipped with one read.
     """
-    if not OutboundEmail.objects.filter(pk=email_id, status__in=PENDING).exists():
+    now = timezone.now()
+    own = Q(pk=email_id) & (Q(status__in=(Status.QUEUED, Status.RETRYING))
+                            | Q(status=Status.SENDING, due_at__lte=now))
+    if not OutboundEmail.objects.filter(own).exists():
         return "skipped"
     batch = _deliver(
-        OutboundEmail.objects.filter(Q(pk=email_id, status__in=PENDING)
-                                     | Q(status=OutboundEmail.Status.QUEUED))
+        OutboundEmail.objects.filter(own | Q(status=Status.QUEUED))
         .order_by(Case(When(pk=email_id, then=Value(0)), default=Value(1),
                        output_field=IntegerField()), "id"))
-    own = next((email for email in batch if email.pk == email_id), None)
-    return own.status if own is not None else "skipped"
+    mine = next((email for email in batch if email.pk == email_id), None)
+    return mine.status if mine is not None else "skipped"
 
 
 @shared_task(acks_late=True)
 def email_deliver_queued() -> int:
-    """Send the queued messages, a batch per task; return how many this task sent.
+    """Send the messages that wait, a batch per task; return how many this task handled.
 
-    A full batch hands what is left to another task before sending its own, so that
-    every worker process drains the queue at once and no task runs for long.
+    A full batch hands what is left to another task before sending its own, so that every
+    worker process drains the queue at once and no task runs for long. celery beat runs
+    this every minute too: it picks up retries and claims whose lease ran out.
     """
-    # Oldest first, along the (status, created_at) index: no sort of the whole queue.
-    return len(_deliver(OutboundEmail.objects.filter(status=OutboundEmail.Status.QUEUED)
+    return len(_deliver(OutboundEmail.objects.filter(_due(timezone.now()))
                         .order_by("created_at", "id"), more=email_deliver_queued))
 
 
 def _deliver(pending, more=None) -> list[OutboundEmail]:
-    """Claim up to BATCH rows of ``pending``, send them, save them in one transaction."""
+    """Claim up to BATCH rows of ``pending``, send them, then mark them."""
+    batch = _claim(pending)
+    if not batch:
+        return []
+    if more is not None and len(batch) == BATCH:
+        _publish_soft(more)  # another process takes the rows after these
+    _send_all(batch)
+    _mark(batch)
+    for email in batch:
+        if email.status == Status.RETRYING:
+            _publish_soft(email_deliver, (email.pk,), countdown=retry_delay(email.attempts))
+    return batch
+
+
+def _claim(pending) -> list[OutboundEmail]:
+    """Mark up to BATCH rows ``sending`` with a lease, committed before any is sent."""
     with transaction.atomic():
         batch = list(pending.select_for_update(skip_locked=True)[:BATCH])
-        if not batch:
-            return []  # another worker holds them, or nothing waits
-        if more is not None and len(batch) == BATCH:
-            # Another process takes the rows after these (ours stay locked until we
-            # commit). An eager task would run in this very transaction, which does not
-            # skip its own locks: it waits for the commit.
-            if more.app.conf.task_always_eager:
-                transaction.on_commit(more.delay)
-            else:
-                more.delay()
-        _send_all(batch)
-        OutboundEmail.objects.bulk_update(batch, SAVED_FIELDS)
-    for email in batch:
-        if email.status == OutboundEmail.Status.RETRYING:
-            email_deliver.apply_async((email.pk,), countdown=retry_delay(email.attempts))
+        now = timezone.now()
+        for email in batch:
+            email.status, email.due_at = Status.SENDING, now + LEASE
+            email.attempts += 1
+            email.message_id = email.message_id or email_message_id()
+        OutboundEmail.objects.bulk_update(batch, ["status", "due_at", "attempts", "message_id"])
     return batch
+
+
+def _mark(batch: list[OutboundEmail]) -> None:
+    """Write the outcome; on a lost connection, reconnect and write it again."""
+    for attempt in range(1, MARK_TRIES + 1):
+        try:
+            OutboundEmail.objects.bulk_update(batch, SAVED_FIELDS)
+            return
+        except DatabaseError:
+            if attempt == MARK_TRIES:
+                # Left "sending": the lease stops a resend until it runs out.
+                logger.exception("Could not record the outcome of %d sent e-mails",
+                                 len(batch))
+                raise
+            logger.warning("Lost the database while recording sent e-mails; reconnecting")
+            connection.close()
+            time.sleep(0.2 * attempt)
+
+
+def _publish_soft(task, args=(), **options) -> None:
+    """Queue ``task``; if the broker is down, log it: the beat sweep finds the rows anyway."""
+    try:
+        task.apply_async(args, **options)
+    except Exception:  # noqa: BLE001 - the rows are safe in the database
+        logger.warning("Could not queue %s; the periodic sweep will pick it up", task.name,
+                       exc_info=True)
 
 
 def _send_all(batch: list[OutboundEmail]) -> None:
     """Send each message over one connection; a failure marks that message only."""
-    for email in batch:
-        email.attempts += 1
-    connection = get_connection()
+    backend = get_connection()
     try:
-        connection.open()
+        backend.open()
     except Exception as error:  # noqa: BLE001 - no connection: every message is retried
         for email in batch:
             _failed(email, error)
@@ -88,14 +145,17 @@ def _send_all(batch: list[OutboundEmail]) -> None:
     try:
         for email in batch:
             try:
-                email_send_now(email, connection=connection)
+                email_send_now(email, connection=backend)
             except Exception as error:  # noqa: BLE001 - any backend failure is retried
                 _failed(email, error)
     finally:
-        connection.close()
+        backend.close()
 
 
 def _failed(email: OutboundEmail, error: Exception) -> None:
     email.last_error = f"{type(error).__name__}: {error}"[:2000]
-    email.status = (OutboundEmail.Status.FAILED if email.attempts >= MAX_ATTEMPTS
-                    else OutboundEmail.Status.RETRYING)
+    if email.attempts >= MAX_ATTEMPTS:
+        email.status, email.due_at = Status.FAILED, None
+    else:
+        email.status = Status.RETRYING
+        email.due_at = timezone.now() + timedelta(seconds=retry_delay(email.attempts))

@@ -5,7 +5,7 @@ import pytest
 def test_healthz_reports_database_and_broker(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"database": "ok", "broker": "ok", "status": "ok"}
+    assert response.json() == {"database": "ok", "broker": "ok", "cache": "ok", "status": "ok"}
 
 
 @pytest.mark.django_db

@@ -163,6 +163,9 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
+# Failed logins: 10 a minute per address, and 5 per 5 minutes per address AND account
+# together (accounts.adapter keys the second limit by both), so that nobody can lock a
+# known account out by failing to log in to it from elsewhere.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 
 LANGUAGE_CODE = "pl"
@@ -218,6 +221,9 @@ WOTUM_OUTBOX_KEEP_BODIES = env_bool("WOTUM_OUTBOX_KEEP_BODIES", DEBUG)
 # ballots unrecognisable. Derived from SECRET_KEY if unset.
 WOTUM_HASH_KEY = os.environ.get("WOTUM_HASH_KEY") or (f"wotum-hash:{SECRET_KEY}"
                                                        if SECRET_KEY else "")
+# With the cache (Redis) down, rate limits let requests through (wotum.cache logs it and
+# /healthz reports it) rather than answer with an error.
+RATELIMIT_FAIL_OPEN = True
 # Voting-link requests per client address (django-ratelimit's rate syntax).
 WOTUM_LINK_RATE = os.environ.get("WOTUM_LINK_RATE", "30/10m")
 # The public base URL used in e-mailed links.
@@ -234,6 +240,18 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(CELERY_QUEUE_DIR / "control"),
         "store_processed": False,
     }
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # A worker must outlive a Redis restart: ping idle connections, keep them alive, time
+    # out instead of hanging. Workers run with --without-gossip --without-mingle (deploy/):
+    # those control channels are where celery/kombu's reconnection used to fail
+    # (celery/kombu#582); the supervisor restarts a worker that dies anyway.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "health_check_interval": 10,
+        "socket_keepalive": True,
+        "socket_connect_timeout": 5,
+        "retry_on_timeout": True,
+        "visibility_timeout": 3600,
+    }
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "wotum")
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
@@ -242,6 +260,11 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # a worker waits for the broker, forever
+# A web request that publishes while the broker is down gives up within a second (the
+# message is stored; the beat sweep sends it), instead of holding the voter's answer.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0,
+                                    "interval_step": 0.2, "interval_max": 0.5}
 CELERY_BEAT_SCHEDULE = {
     # Phase dates move editions along; a minute is fine-grained enough for a civic calendar.
     "editions-advance-due": {"task": "intake.tasks.editions_advance_due_task", "schedule": 60.0},
@@ -255,12 +278,21 @@ CELERY_BEAT_SCHEDULE = {
 # The store that writes cast cards (ballots.store); empty: the one that suits the database.
 WOTUM_CAST_STORE = os.environ.get("WOTUM_CAST_STORE", "")
 
+# HTTPS: off by default (the demo and the tests speak plain HTTP); a deployment turns each
+# on from the environment (.env.example does; `manage.py check --deploy` then stays quiet).
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", SESSION_COOKIE_SECURE)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# The health check answers the load balancer over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if env_bool("BEHIND_HTTPS_PROXY"):
+    # Only behind a proxy that sets (and never passes through) X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {

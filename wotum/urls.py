@@ -4,6 +4,9 @@ from django.urls import include, path
 
 from . import views
 
+handler400 = "wotum.views.bad_request"
+handler500 = "wotum.views.server_error"
+
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),

@@ -1,6 +1,9 @@
 """Site-wide pages: the home page by role and the health check."""
+from django.core.cache import caches
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from intake.selectors import editions_in_voting
@@ -34,14 +37,47 @@ def _check_broker() -> str:
     return "ok"
 
 
+def _check_cache() -> str:
+    cache = caches["default"]
+    if hasattr(cache, "ping"):
+        cache.ping()
+    return "ok"
+
+
 def healthz(request):
-    """Report the database and the broker; 503 if either is down."""
-    report, healthy = {}, True
-    for name, check in (("database", _check_database), ("broker", _check_broker)):
+    """Report the database, the broker and the cache.
+
+    503 if the database or the broker is down. Without the cache the site still answers,
+    but rate limits are not enforced: "degraded", 200, so that a load balancer keeps the
+    server while monitoring sees the outage.
+    """
+    report, status = {}, "ok"
+    for name, check, needed in (("database", _check_database, True),
+                                ("broker", _check_broker, True),
+                                ("cache", _check_cache, False)):
         try:
             report[name] = check()
         except Exception as error:  # noqa: BLE001 - any failure is reported, not raised
             report[name] = f"error: {type(error).__name__}"
-            healthy = False
-    report["status"] = "ok" if healthy else "error"
-    return JsonResponse(report, status=200 if healthy else 503)
+            status = "error" if needed else ("degraded" if status == "ok" else status)
+    if report["cache"] != "ok":
+        report["rate_limits"] = "not enforced while the cache is down"
+    report["status"] = status
+    return JsonResponse(report, status=503 if status == "error" else 200)
+
+
+def _error_page(status: int, title: str, explanation: str):
+    """A plain page: no session, no database, no form data read, so it cannot fail again."""
+    html = render_to_string("error.html", {"title": title, "explanation": explanation})
+    return HttpResponse(html, status=status)
+
+
+def bad_request(request, exception=None):
+    return _error_page(400, _("Invalid request"),
+                       _("Your browser sent something this site cannot read. Go back, reload "
+                         "the page and try again."))
+
+
+def server_error(request):
+    return _error_page(500, _("Something went wrong"),
+                       _("We could not complete this request. Please try again in a moment."))
