@@ -250,7 +250,8 @@ def _cast(box, options, pesel, channel, link, entered_by, *, valid: bool) -> Bal
         receipt = email_build_template(
             to=link.email, template="ballots/email/receipt", kind="ballot_receipt",
             organisation=box.organisation_id, forget_recipient=True, render_later=True,
-            context={"title": box.title, "receipt_code": receipt_code})
+            context={"title": box.title, "receipt_code": receipt_code,
+                     "invalid_reason": ballot.invalid_reason})
     store = _store_in_one_statement if connection.vendor == "postgresql" else _store
     store(ballot, votes, link, audit, receipt)
     return ballot
