@@ -197,7 +197,8 @@ def _cast(box, options, weights, pesel, channel, link, entered_by, *, valid: boo
         receipt = email_build_template(
             to=link.email, template="ballots/email/receipt", kind="ballot_receipt",
             organisation=box.organisation_id, forget_recipient=True, render_later=True,
-            context={"title": box.title, "receipt_code": receipt_code})
+            context={"title": box.title, "receipt_code": receipt_code,
+                     "invalid_reason": ballot.invalid_reason})
     try:
         cast_store().card_store(ballot=ballot, votes=votes, link=link, audit=audit,
                                 receipt=receipt)

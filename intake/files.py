@@ -1,8 +1,10 @@
 """Which attachment files are accepted (PB-6): by extension and by their first bytes."""
+import math
 import zipfile
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 CONTENT_TYPES = {
@@ -86,3 +88,19 @@ def attachment_type_check(uploaded_file) -> str:
             _("The file “%(name)s” is not a real %(type)s file; its content does not match "
               "its name.") % {"name": name, "type": extension.upper()}, code="file_content")
     return CONTENT_TYPES[extension]
+
+
+def megabytes(size: int) -> str:
+    """A size in MB as people write it: "11", "10,5" (Polish), never "11.0".
+
+    Rounded up to a tenth, so a file just over a limit never reads as the limit itself.
+    """
+    tenths = math.ceil(size * 10 / 1048576)
+    return number_format(tenths / 10, decimal_pos=0 if tenths % 10 == 0 else 1)
+
+
+def size_display(size: int) -> str:
+    """A file's size for a page: "11 MB", "10,5 MB", "312 kB"."""
+    if size < 1048576:
+        return f"{number_format(math.ceil(size / 1024))} kB"
+    return f"{megabytes(size)} MB"

@@ -15,7 +15,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .files import extension_of
+from .files import extension_of, megabytes
 from .money import amount_parse
 
 MAX_IMPORT_MB = 5
@@ -144,7 +144,7 @@ def _table_read(uploaded_file) -> list[tuple[int, list]]:
     if uploaded_file.size > MAX_IMPORT_MB * 1024 * 1024:
         raise ImportFileError(_("The file is %(size)s MB; the largest file you can import is "
                                 "%(max)d MB. Split it into smaller files.")
-                              % {"size": f"{uploaded_file.size / 1048576:.1f}",
+                              % {"size": megabytes(uploaded_file.size),
                                  "max": MAX_IMPORT_MB})
     uploaded_file.seek(0)
     data = uploaded_file.read()

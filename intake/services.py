@@ -10,7 +10,7 @@ from audit.services import audit_record
 from audit.transitions import transition_run
 
 from . import phases, selectors, voting
-from .files import attachment_extension_check, attachment_type_check
+from .files import attachment_extension_check, attachment_type_check, megabytes
 from .imports import ImportReport, import_read
 from .models import Attachment, Edition, Pool, Proposal
 from .signals import proposal_submitted
@@ -281,7 +281,7 @@ def attachment_add(*, proposal: Proposal, uploaded_file, actor) -> Attachment:
     if uploaded_file.size > edition.max_attachment_mb * 1024 * 1024:
         raise ValidationError(
             _("The file “%(name)s” is %(size)s MB; the largest allowed is %(max)d MB.")
-            % {"name": uploaded_file.name, "size": f"{uploaded_file.size / 1048576:.1f}",
+            % {"name": uploaded_file.name, "size": megabytes(uploaded_file.size),
                "max": edition.max_attachment_mb}, code="too_large")
     content_type = attachment_type_check(uploaded_file)
     with transaction.atomic():

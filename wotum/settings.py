@@ -228,6 +228,8 @@ RATELIMIT_FAIL_OPEN = True
 WOTUM_LINK_RATE = os.environ.get("WOTUM_LINK_RATE", "30/10m")
 # The public base URL used in e-mailed links.
 WOTUM_BASE_URL = os.environ.get("WOTUM_BASE_URL", "http://127.0.0.1:8000")
+# The name e-mails and page titles give the service (allauth's "Hello from …").
+WOTUM_SITE_NAME = os.environ.get("WOTUM_SITE_NAME", "Wotum")
 
 # Celery: the filesystem transport with a real worker by default, Redis when configured.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")

@@ -4,6 +4,7 @@ from django.utils.formats import number_format
 
 from organisations.selectors import organisations_for, user_has_role
 
+from ..files import size_display
 from ..selectors import PB_STAFF_ROLES
 
 register = template.Library()
@@ -38,3 +39,9 @@ def editions_with_public_results(limit: int = 10):
     return (Edition.objects.filter(ballot_box__isnull=False)
             .filter(Q(state=Edition.State.CLOSED) | Q(results_published_at__isnull=False))
             .select_related("organisation").order_by("-year", "name")[:limit])
+
+
+@register.filter
+def file_size(size) -> str:
+    """A file's size as "11 MB" (not Django's "11,0 MB")."""
+    return size_display(size) if size not in (None, "") else ""

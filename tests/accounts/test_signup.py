@@ -67,3 +67,19 @@ def test_language_switch_to_english(client):
 def test_an_english_browser_still_gets_polish_until_the_person_switches(client):
     page = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert '<html lang="pl">' in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_signup_email_names_the_site_and_its_domain(client, settings,
+                                                         django_capture_on_commit_callbacks):
+    settings.WOTUM_SITE_NAME = "Budżet Obywatelski Rybnik"
+    settings.WOTUM_BASE_URL = "https://budzet.example.pl"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_signup"), {
+            "email": "nowa@example.org", "password1": "Kasztan-Rybnik-2026",
+            "password2": "Kasztan-Rybnik-2026"})
+    [message] = mail.outbox
+    assert message.subject == "[Budżet Obywatelski Rybnik] Potwierdź swój adres e-mail"
+    assert "Budżet Obywatelski Rybnik!" in message.body
+    assert "w domenie budzet.example.pl." in message.body
+    assert " z !" not in message.body and "domenie ." not in message.body

@@ -120,7 +120,7 @@ def test_each_export_has_the_rows_of_its_list(client, reviewed, people, city, ki
     response = client.get(_url(city, kind, "workflows:proposals_export"), params)
 
     rows = _sheet(response)
-    assert rows[0][:4] == ("Numer", "Edycja", "Okręg lub ogólnomiejski", "Tytuł")
+    assert rows[0][:4] == ("Numer", "Edycja", "Dzielnica lub ogólnomiejski", "Tytuł")
     assert [(row[0], row[3]) for row in rows[1:]] == [(p.reference, p.title) for p in listed]
     assert f"wotum-{city.slug}-proposals-{kind}-" in response["Content-Disposition"]
 

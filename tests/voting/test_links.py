@@ -107,3 +107,9 @@ def test_requests_are_rate_limited_per_client(client, box, settings):
     limited = client.post(url, {"email": "p9@example.org"})
     assert "Zbyt wiele zgłoszeń" in limited.content.decode()
     assert not BallotLink.objects.filter(email="p9@example.org").exists()
+
+
+def test_the_request_page_speaks_polish_about_the_three_cards(client, box):
+    html = client.get(reverse("ballots:link_request", args=[box.pk])).content.decode()
+    assert "One address" not in html
+    assert "Na jeden adres można otrzymać do 3 kart do głosowania" in html
