@@ -8,23 +8,14 @@ be fed from another snapshot format by changing ``explain_pool``'s reading of ``
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .templatetags.intake_tags import pln as pln_exact
+from .templatetags.intake_tags import pln_short as pln
 
 # Where a resident reads more about the Method of Equal Shares.
 EQUAL_SHARES_MORE = "https://equalshares.net/"
 GREEDY_RULES = ("greedy", "greedy-no-skip")
-
-
-def pln(amount) -> str:
-    """Złoty as residents write them: "300 000 zł", with grosze only where there are some."""
-    amount = Decimal(amount)
-    if amount != amount.to_integral():
-        return pln_exact(amount)
-    return f"{number_format(amount, decimal_pos=0, force_grouping=True)} zł"
 
 
 def rule_name(rule: str) -> str:
