@@ -72,3 +72,15 @@ def project_map_url(project: Proposal) -> str:
         return ""
     lat, lon = project.latitude, project.longitude
     return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
+
+
+def box_project_pages(box) -> dict[str, str]:
+    """{project reference: its page} for the edition that owns ``box`` (the card links them)."""
+    from django.urls import reverse
+
+    edition = Edition.objects.filter(ballot_box=box).only("pk", "year").first()
+    if edition is None:
+        return {}
+    return {f"{edition.year}/{number:03d}": reverse("intake:project_detail",
+                                                     args=[edition.pk, number])
+            for number in projects_on_ballot(edition).values_list("number", flat=True)}
