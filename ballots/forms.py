@@ -10,7 +10,8 @@ from .card import CardSection, card_of
 from .pesel import PeselError, pesel_check
 from .services import CardChoices
 
-_ASCII_ID = re.compile(r"[0-9]{1,18}")
+# ASCII digits only: str.isdigit() accepts "²³", which int() refuses.
+_ID = re.compile(r"[0-9]{1,18}")
 
 DECLARATIONS = [
     ("declare_age", _("I am %(age)d or older.")),
@@ -29,9 +30,12 @@ class LinkRequestForm(forms.Form):
 class BallotCardForm(forms.Form):
     """Steps 1–4 of the card: choices per section, the declarations, the PESEL."""
 
-    def __init__(self, *args, box, voting_day=None, **kwargs):
+    def __init__(self, *args, box, voting_day=None, preferred_poll: int | None = None,
+                 **kwargs):
         super().__init__(*args, **kwargs)
         self.box = box
+        # The voter's own district, chosen first: shown open, before the other districts.
+        self.preferred_poll = preferred_poll
         self.voting_day = voting_day or timezone.localdate()
         self.card = card_of(box)
         self.sections = self.card.sections
@@ -58,15 +62,42 @@ class BallotCardForm(forms.Form):
         self.fields[f"{section.key}-abstain"] = forms.BooleanField(
             required=False, label=section.abstain_label)
 
+    def _marked(self, section: CardSection) -> set[int]:
+        value = self[f"{section.key}-options"].value()
+        values = value if isinstance(value, list | tuple) else [value]
+        return {int(v) for v in values if _ID.fullmatch(str(v or ""))}
+
+    def _polls_in_order(self, section: CardSection) -> tuple:
+        """The section's polls, the voter's own district first."""
+        own = [p for p in section.polls if p.pk == self.preferred_poll]
+        return (*own, *(p for p in section.polls if p.pk != self.preferred_poll))
+
     def section_fields(self):
-        """(section, options field, abstain field, ids of the options marked) per section."""
+        """(section, options field, abstain field, ids marked, polls in order) per section."""
         for section in self.sections:
-            options = self[f"{section.key}-options"]
-            value = options.value()
-            values = value if isinstance(value, list | tuple) else [value]
-            # ASCII digits only: str.isdigit() accepts "²³", which int() refuses.
-            marked = {int(v) for v in values if _ASCII_ID.fullmatch(str(v or ""))}
-            yield section, options, self[f"{section.key}-abstain"], marked
+            yield (section, self[f"{section.key}-options"], self[f"{section.key}-abstain"],
+                   self._marked(section), self._polls_in_order(section))
+
+    def district_choices(self):
+        """The districts a voter may pick first: (poll, is it the chosen one)."""
+        return [(poll, poll.pk == self.preferred_poll)
+                for section in self.sections if section.grouped for poll in section.polls]
+
+    def summary(self) -> list[dict]:
+        """What the voter has ticked so far, per section, with the choices still left."""
+        rows = []
+        for section in self.sections:
+            marked = self._marked(section)
+            chosen = [option for poll in section.polls for option in poll.options
+                      if option.pk in marked]
+            polls = {section.poll_by_option[option.pk] for option in chosen}
+            rows.append({
+                "section": section, "chosen": chosen,
+                "poll": next(iter(polls)) if len(polls) == 1 else None,
+                "abstain": bool(self[f"{section.key}-abstain"].value()),
+                "max": section.max_choices,
+                "left": max(section.max_choices - len(chosen), 0)})
+        return rows
 
     def declaration_fields(self):
         return [self[name] for name, _label in DECLARATIONS]

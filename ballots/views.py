@@ -1,4 +1,6 @@
 """The voter's pages: request a link, fill in the card, check a receipt; staff enter paper."""
+import re
+
 from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
@@ -8,8 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
+from .card import card_of
 from .forms import BallotCardForm, LinkRequestForm
 from .models import Ballot, BallotBox
+from .option_pages import option_pages
 from .printing import blank_card_response
 from .selectors import receipt_lookup
 from .services import (
@@ -76,8 +80,12 @@ def card(request, token):
         return render(request, "ballots/refused.html", {"refusal": refused}, status=410
                       if refused.code in {"used", "expired", "closed"} else 404)
     box = link.box
-    form = BallotCardForm(request.POST or None, box=box)
-    if request.method == "POST" and form.is_valid():
+    district = _district_chosen(request, box)
+    form = BallotCardForm(request.POST or None, box=box, preferred_poll=district)
+    reviewing = request.method == "POST" and request.POST.get("action") == "review"
+    if reviewing:
+        form.is_valid()  # the summary shows the problems to fix before sending, too
+    elif request.method == "POST" and form.is_valid():
         try:
             ballot = ballot_cast(box=box, choices=form.choices, pesel=form.pesel_facts
                                  if box.pesel_required else None,
@@ -86,7 +94,33 @@ def card(request, token):
             return render(request, "ballots/refused.html", {"refusal": refused}, status=410)
         # The thank-you page needs only the receipt code, which the voter is shown anyway.
         return _signed_cookie(redirect("ballots:thanks"), RECEIPT_COOKIE, ballot.receipt_code)
-    return render(request, "ballots/card.html", {"box": box, "form": form})
+    response = render(request, "ballots/card.html", {
+        "box": box, "form": form, "reviewing": reviewing, "pages": option_pages(box),
+        "district": district})
+    if district is not None and "district" in request.GET:
+        # Remembered on this device for the next card (a family shares the address); not
+        # HttpOnly, because card.js remembers a choice made without reloading the same way.
+        response.set_cookie(_district_cookie(box), str(district), max_age=DISTRICT_COOKIE_AGE,
+                            samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
+    return response
+
+
+DISTRICT_COOKIE_AGE = 60 * 24 * 3600
+_POLL_ID = re.compile(r"[0-9]{1,18}")
+
+
+def _district_cookie(box) -> str:
+    return f"card_district_{box.pk}"
+
+
+def _district_chosen(request, box) -> int | None:
+    """The voter's district: chosen on this card (``?district=``) or remembered."""
+    value = request.GET.get("district") or request.COOKIES.get(_district_cookie(box), "")
+    if not _POLL_ID.fullmatch(value):
+        return None
+    districts = {poll.pk for section in card_of(box).sections if section.grouped
+                 for poll in section.polls}
+    return int(value) if int(value) in districts else None
 
 
 def thanks(request):

@@ -59,7 +59,7 @@ class EditionForm(forms.ModelForm):
         model = Edition
         fields = ["name", "year", *Edition.PHASE_DATES, "max_proposals_per_applicant",
                   "max_attachments_per_proposal", "max_attachment_mb", "ballots_per_email",
-                  "pesel_required", "minimum_voter_age", "selection_rule"]
+                  "pesel_required", "minimum_voter_age", "selection_rule", "population"]
         widgets = {name: _datetime_widget() for name in Edition.PHASE_DATES}
 
     def __init__(self, *args, **kwargs):
@@ -96,10 +96,14 @@ class ProposalForm(forms.ModelForm):
     estimated_cost = AmountField(label=_("estimated cost (PLN)"),
                                  help_text=_("For example 150000 or 150 000,00."))
     files = MultipleFileField(label=_("Attachments"))
+    files_public = forms.BooleanField(
+        label=_("Pictures attached now may be shown on the project's public page"),
+        required=False,
+        help_text=_("Only pictures (JPEG, PNG) are shown, once the project is on the ballot."))
 
     class Meta:
         model = Proposal
-        fields = ["title", "pool", "location", "description", "justification",
+        fields = ["title", "pool", "category", "location", "description", "justification",
                   "estimated_cost", "applicant_name"]
         widgets = {"description": forms.Textarea(attrs={"rows": 6}),
                    "justification": forms.Textarea(attrs={"rows": 4})}

@@ -53,6 +53,10 @@ class Edition(models.Model):
     minimum_voter_age = models.PositiveSmallIntegerField(_("minimum voter age"), default=16)
     selection_rule = models.CharField(_("selection rule"), max_length=30,
                                       choices=rules.budget_choices, default="greedy")
+    # Residents entitled to vote, when the city gives it: the public pages show turnout.
+    population = models.PositiveIntegerField(
+        _("residents entitled to vote"), null=True, blank=True,
+        help_text=_("Optional: with it, the public pages show turnout as a percentage."))
 
     last_proposal_number = models.PositiveIntegerField(default=0, editable=False)
     # Created when the edition enters voting: the polls, projects and cards of its vote.
@@ -193,6 +197,14 @@ class Proposal(models.Model):
 
     title = models.CharField(_("title"), max_length=200)
     location = models.CharField(_("location"), max_length=300, blank=True)
+    # Where the project would be built, for the map link on its public page (PB-14).
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True,
+                                   blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True,
+                                    blank=True)
+    category = models.CharField(_("category"), max_length=100, blank=True,
+                                help_text=_("E.g. greenery, sport, culture: residents filter "
+                                            "the projects by it."))
     description = models.TextField(_("description"))
     justification = models.TextField(_("justification"), blank=True)
     estimated_cost = models.DecimalField(_("estimated cost (PLN)"), max_digits=14,
@@ -324,6 +336,8 @@ class Attachment(models.Model):
     original_name = models.CharField(_("file name"), max_length=255)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     content_type = models.CharField(max_length=100, blank=True)
+    # The applicant's choice: pictures marked public are shown on the project's page.
+    public = models.BooleanField(_("show on the project's public page"), default=False)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)

@@ -274,8 +274,12 @@ def proposal_submit(*, proposal: Proposal, actor) -> Proposal:
         return submitted
 
 
-def attachment_add(*, proposal: Proposal, uploaded_file, actor) -> Attachment:
-    """Attach a file within the edition's limits; a refused file leaves the rest intact."""
+def attachment_add(*, proposal: Proposal, uploaded_file, actor, public: bool = False
+                   ) -> Attachment:
+    """Attach a file within the edition's limits; a refused file leaves the rest intact.
+
+    ``public``: the applicant lets the project's public page show it (pictures only).
+    """
     edition = proposal.edition
     attachment_extension_check(uploaded_file.name)
     if uploaded_file.size > edition.max_attachment_mb * 1024 * 1024:
@@ -296,6 +300,7 @@ def attachment_add(*, proposal: Proposal, uploaded_file, actor) -> Attachment:
                 code="too_many")
         attachment = Attachment(proposal=locked, original_name=uploaded_file.name[:255],
                                 size=uploaded_file.size, content_type=content_type,
+                                public=public,
                                 uploaded_by=actor if getattr(actor, "pk", None) else None)
         attachment.file.save(attachment.original_name, uploaded_file, save=False)
         try:

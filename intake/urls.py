@@ -19,7 +19,12 @@ urlpatterns = [
     path("attachments/<int:pk>/", proposals.attachment_download, name="attachment_download"),
     path("attachments/<int:pk>/remove/", proposals.attachment_remove, name="attachment_remove"),
     # The public, once the vote has opened.
+    path("editions/<int:edition>/", public.EditionPublicView.as_view(), name="edition_public"),
     path("editions/<int:edition>/projects/", public.ProjectListView.as_view(), name="projects"),
+    path("editions/<int:edition>/projects/<int:number>/", public.ProjectDetailView.as_view(),
+         name="project_detail"),
+    path("editions/<int:edition>/projects/<int:number>/pictures/<int:pk>/",
+         public.project_picture, name="project_picture"),
     path("editions/<int:edition>/results/", results.PublicResultsView.as_view(),
          name="results_public"),
     # Staff of one organisation.

@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from intake.selectors import editions_in_voting
+from intake.timeline import editions_for_residents
 from organisations.selectors import memberships_of
 
 from .celery import app as celery_app
@@ -21,7 +21,7 @@ class HomeView(TemplateView):
         for membership in memberships:
             by_organisation.setdefault(membership.organisation, []).append(membership)
         return super().get_context_data(memberships_by_organisation=by_organisation,
-                                        votes_open=editions_in_voting(), **kwargs)
+                                        editions=editions_for_residents(), **kwargs)
 
 
 def _check_database() -> str:

@@ -29,6 +29,19 @@ def pln(amount) -> str:
     return f"{number_format(amount, decimal_pos=2, force_grouping=True)} zł"
 
 
+@register.filter
+def pln_short(amount) -> str:
+    """Złoty as residents write them: "300 000 zł", with grosze only where there are some."""
+    from decimal import Decimal
+
+    if amount in (None, ""):
+        return ""
+    amount = Decimal(amount)
+    if amount != amount.to_integral():
+        return pln(amount)
+    return f"{number_format(amount, decimal_pos=0, force_grouping=True)} zł"
+
+
 @register.simple_tag
 def editions_with_public_results(limit: int = 10):
     """Editions whose results the public may see: closed, or published early."""

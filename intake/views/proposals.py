@@ -76,19 +76,20 @@ class ProposalFormView(LoginRequiredMixin, View):
                        proposal is not None and proposal.channel == Proposal.Channel.PAPER)}
         return render(self.request, self.template_name, context, status=status)
 
-    def files_attach(self, proposal, files) -> list[str]:
+    def files_attach(self, proposal, files, public: bool = False) -> list[str]:
         refused = []
         for uploaded in files:
             try:
                 services.attachment_add(proposal=proposal, uploaded_file=uploaded,
-                                        actor=self.request.user)
+                                        actor=self.request.user, public=public)
             except ValidationError as error:
                 refused.extend(error.messages)
         return refused
 
     def after_save(self, form, proposal):
         """Attach the files, then submit if asked; re-show the form if a file was refused."""
-        refused = self.files_attach(proposal, form.cleaned_data.get("files", []))
+        refused = self.files_attach(proposal, form.cleaned_data.get("files", []),
+                                    public=form.cleaned_data.get("files_public", False))
         if refused:
             messages.warning(self.request, _("The proposal is saved, but not every file was "
                                              "added; see the attachments field."))

@@ -10,6 +10,8 @@ from ballots import rules
 
 from .. import results
 from ..models import Edition
+from ..participation import edition_participation
+from ..results_explained import explain_pool
 from .base import StaffMixin, org_perm
 
 
@@ -73,5 +75,11 @@ class PublicResultsView(TemplateView):
                                     pk=self.kwargs["edition"])
         if not edition.results_public:
             raise Http404
-        kwargs.update(edition=edition, pools=results.edition_results_public(edition))
+        pools = results.edition_results_public(edition)
+        for result in pools:
+            result.explained = (explain_pool(result.snapshot.data,
+                                             ballots=result.snapshot.ballots)
+                                if result.snapshot else None)
+        kwargs.update(edition=edition, pools=pools,
+                      participation=edition_participation(edition))
         return super().get_context_data(**kwargs)

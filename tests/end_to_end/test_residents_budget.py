@@ -1,0 +1,82 @@
+"""A resident reads the budget: front page → edition → project page; results on a phone."""
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from tests.results.conftest import voting_make
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def rybnik_vote(demo_people):
+    from accounts.models import User
+    from intake.models import Edition, Proposal
+    from organisations.models import Organisation
+
+    clerk = User.objects.get(email="clerk@wotum.localhost")
+    edition = voting_make(Organisation.objects.get(slug="rybnik"), clerk)
+    Proposal.objects.filter(edition=edition, title="Plac zabaw").update(
+        location="ul. Rudzka 12", category="Sport i rekreacja",
+        latitude="50.097100", longitude="18.541800",
+        description="Nowy plac zabaw dla dzieci do 12 lat przy szkole.")
+    Edition.objects.filter(pk=edition.pk).update(
+        population=5000, voting_ends_at=timezone.now() + timezone.timedelta(days=6))
+    return Edition.objects.get(pk=edition.pk)
+
+
+def test_a_resident_goes_from_the_front_page_to_a_project_page(page, live_server, axe,
+                                                               rybnik_vote):
+    page.goto(f"{live_server.url}/")
+    card = page.get_by_test_id("votes-open").filter(has_text=rybnik_vote.name)
+    expect(card.get_by_test_id("current-phase")).to_contain_text("Głosowanie")
+    expect(card.get_by_test_id("days-left")).to_contain_text("zostało 6 dni")
+    expect(card.get_by_test_id("call-to-action")).to_contain_text("Głosuj")
+    expect(card.get_by_test_id("participation")).to_contain_text("Dotąd zagłosowało 9")
+    axe(page)
+
+    card.get_by_role("link", name=rybnik_vote.name, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(rybnik_vote.name)
+    expect(page.get_by_test_id("participation")).to_contain_text("Frekwencja: 0,2%")
+    axe(page)
+    page.get_by_role("link", name="Projekty na karcie").click()
+    page.get_by_label("Kategoria").select_option("Sport i rekreacja")
+    page.get_by_role("button", name="Pokaż").click()
+    expect(page.get_by_test_id("found")).to_contain_text("Znaleziono 1 projekt.")
+    axe(page)
+    page.get_by_role("link", name="Plac zabaw").click()
+    expect(page.get_by_test_id("project-facts")).to_contain_text("ul. Rudzka 12")
+    expect(page.get_by_test_id("project-facts")).to_contain_text("250 000,00 zł")
+    expect(page.get_by_test_id("map-link")).to_have_attribute(
+        "href", "https://www.openstreetmap.org/?mlat=50.097100&mlon=18.541800"
+                "#map=17/50.097100/18.541800")
+    axe(page)
+
+
+def test_a_resident_on_a_phone_sees_why_each_project_won_or_lost(browser, live_server, axe,
+                                                                 rybnik_vote):
+    from intake.models import Edition
+    from intake.voting import edition_results_compute
+
+    edition_results_compute(edition=rybnik_vote)
+    Edition.objects.filter(pk=rybnik_vote.pk).update(results_published_at=timezone.now())
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/pb/editions/{rybnik_vote.pk}/results/")
+    citywide = page.get_by_test_id("pool-result").nth(2)
+    lines = citywide.get_by_test_id("result-line")
+    expect(lines).to_have_count(3)
+    expect(lines.nth(0).get_by_test_id("won")).to_be_visible()
+    expect(lines.nth(1).get_by_test_id("lost")).to_be_visible()
+    expect(lines.nth(1).get_by_test_id("reason")).to_have_text(
+        "nie zmieścił się: zostało 400\xa0000 zł, projekt kosztuje 500\xa0000 zł")
+    expect(citywide.get_by_test_id("tie")).to_contain_text("Remis")
+    expect(citywide.get_by_test_id("rule")).to_contain_text("dopóki starcza pieniędzy")
+    # Nothing decisive is scrolled out of sight: the page is no wider than the phone.
+    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], widths
+    for n in range(lines.count()):
+        box = lines.nth(n).get_by_test_id("reason").bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    axe(page)
+    context.close()
