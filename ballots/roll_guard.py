@@ -14,7 +14,7 @@ the guard after all migrations).
 """
 REFUSED = "named vote refused: not on the roll, not present, wrong weight or poll not open"
 
-POSTGRES_UP = f"""
+POSTGRES_UP = """
 CREATE OR REPLACE FUNCTION ballots_vote_roll_guard() RETURNS trigger AS $$
 DECLARE
     poll_roll bigint;
@@ -24,7 +24,7 @@ BEGIN
         WHERE id = NEW.poll_id FOR SHARE;
     IF poll_roll IS NULL THEN
         IF NEW.elector_id IS NOT NULL THEN
-            RAISE EXCEPTION '{REFUSED}' USING ERRCODE = 'check_violation';
+            RAISE EXCEPTION '@REFUSED@' USING ERRCODE = 'check_violation';
         END IF;
         RETURN NEW;
     END IF;
@@ -34,7 +34,7 @@ BEGIN
           AND (NEW.voter_id = e.user_id OR NEW.voter_id = e.proxy_id)
           AND (NOT r.presence_required OR e.present)
     ) THEN
-        RAISE EXCEPTION '{REFUSED}' USING ERRCODE = 'check_violation';
+        RAISE EXCEPTION '@REFUSED@' USING ERRCODE = 'check_violation';
     END IF;
     RETURN NEW;
 END;
@@ -42,20 +42,20 @@ $$ LANGUAGE plpgsql;
 DROP TRIGGER IF EXISTS ballots_vote_roll_guard ON ballots_vote;
 CREATE TRIGGER ballots_vote_roll_guard BEFORE INSERT ON ballots_vote
     FOR EACH ROW WHEN (NEW.ballot_id IS NULL) EXECUTE FUNCTION ballots_vote_roll_guard();
-"""
+""".replace("@REFUSED@", REFUSED)
 POSTGRES_DOWN = """
 DROP TRIGGER IF EXISTS ballots_vote_roll_guard ON ballots_vote;
 DROP FUNCTION IF EXISTS ballots_vote_roll_guard();
 """
 SQLITE_UP = [
     "DROP TRIGGER IF EXISTS ballots_vote_roll_guard;",
-    f"""CREATE TRIGGER ballots_vote_roll_guard BEFORE INSERT ON ballots_vote
+    """CREATE TRIGGER ballots_vote_roll_guard BEFORE INSERT ON ballots_vote
         WHEN NEW.ballot_id IS NULL
         BEGIN
-          SELECT RAISE(ABORT, '{REFUSED}')
+          SELECT RAISE(ABORT, '@REFUSED@')
           WHERE (SELECT roll_id FROM ballots_poll WHERE id = NEW.poll_id) IS NULL
             AND NEW.elector_id IS NOT NULL;
-          SELECT RAISE(ABORT, '{REFUSED}')
+          SELECT RAISE(ABORT, '@REFUSED@')
           WHERE (SELECT roll_id FROM ballots_poll WHERE id = NEW.poll_id) IS NOT NULL
             AND NOT EXISTS (
               SELECT 1 FROM ballots_elector e JOIN ballots_roll r ON r.id = e.roll_id
@@ -64,7 +64,7 @@ SQLITE_UP = [
                 AND e.weight = NEW.weight
                 AND (NEW.voter_id = e.user_id OR NEW.voter_id = e.proxy_id)
                 AND (r.presence_required = 0 OR e.present = 1));
-        END;""",
+        END;""".replace("@REFUSED@", REFUSED),
 ]
 SQLITE_DOWN = ["DROP TRIGGER IF EXISTS ballots_vote_roll_guard;"]
 

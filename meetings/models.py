@@ -13,6 +13,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from viewflow.fsm import FSMField
 
+# The options of every resolution, by their code in ``ballots.Option``.
+CHOICE_LABELS = {"for": _("For"), "against": _("Against"), "abstain": _("Abstain")}
+
 
 def _can_run(instance, user) -> bool:
     """The transition permission: running meetings in the meeting's organisation."""

@@ -22,7 +22,7 @@ from ballots.rolls import Elector, Roll
 from notifications.services import email_queue_template
 
 from . import selectors
-from .models import Invitation, Meeting, Resolution
+from .models import CHOICE_LABELS, Invitation, Meeting, Resolution
 
 CHOICES = [("for", "Za"), ("against", "Przeciw"), ("abstain", "Wstrzymuję się")]
 
@@ -121,8 +121,16 @@ def resolution_add(*, meeting: Meeting, identifier: str, actor,
     return resolution
 
 
+def _state_required(instance, *states) -> None:
+    """A wrong step gets a sentence, not a bare permission error from the state machine."""
+    if instance.state not in states:
+        raise MeetingRefused(_("This step is not possible now: %(what)s is %(state)s.") % {
+            "what": instance, "state": instance.get_state_display()})
+
+
 def meeting_open_registration(*, meeting: Meeting, actor, base_url: str) -> Meeting:
     """Send every member not yet registered a one-time registration link (BR-2)."""
+    _state_required(meeting, Meeting.State.DRAFT)
     with transaction.atomic():
         meeting = transition_run(meeting, "open_registration", actor=actor)
         for invitation in meeting.invitations.filter(registered_at__isnull=True):
@@ -183,6 +191,7 @@ def invitation_accept(*, invitation: Invitation, password: str | None) -> Invita
 def meeting_start_voting(*, meeting: Meeting, actor, without_missing: bool = False) -> Meeting:
     """"Rozpocznij głosowanie": refused while anyone has not registered, unless the
     secretary starts explicitly without them (the audit row names them)."""
+    _state_required(meeting, Meeting.State.REGISTRATION)
     with transaction.atomic():
         missing = selectors.members_unregistered(meeting)
         if missing and not without_missing:
@@ -203,6 +212,7 @@ def resolution_open(*, resolution: Resolution, actor) -> Resolution:
             raise MeetingRefused(_("Start the meeting's voting first."))
         if meeting.resolutions.filter(state=Resolution.State.OPEN).exists():
             raise MeetingRefused(_("End the vote on the open resolution first."))
+        _state_required(resolution, Resolution.State.DRAFT)
         resolution = transition_run(resolution, "open", actor=actor,
                                     save_fields={"opened_at": timezone.now()})
         transition_run(resolution.poll, "open", actor=actor, check_permission=False)
@@ -214,6 +224,7 @@ def resolution_close(*, resolution: Resolution, actor) -> Resolution:
     """"Zakończ głosowanie": close the vote and store its result (an immutable snapshot)."""
     from .results import resolution_result_data
 
+    _state_required(resolution, Resolution.State.OPEN)
     with transaction.atomic():
         resolution = transition_run(resolution, "close", actor=actor,
                                     save_fields={"closed_at": timezone.now()})
@@ -228,6 +239,7 @@ def resolution_close(*, resolution: Resolution, actor) -> Resolution:
 
 def meeting_close(*, meeting: Meeting, actor) -> Meeting:
     """"Zamknij posiedzenie": refused while a resolution is open; members lose results."""
+    _state_required(meeting, Meeting.State.VOTING)
     with transaction.atomic():
         if meeting.resolutions.filter(state=Resolution.State.OPEN).exists():
             raise MeetingRefused(_("End the vote on the open resolution first."))
@@ -252,7 +264,7 @@ def meeting_vote(*, resolution: Resolution, elector: Elector, cast_by, choice: s
             to=cast_by.email, template="meetings/email/vote_received",
             kind="meeting_vote_received", organisation=meeting.organisation_id,
             context={"meeting": meeting.title, "resolution": resolution.identifier,
-                     "choice": dict(CHOICES)[choice], "confirmation": vote.receipt_code,
+                     "choice": str(CHOICE_LABELS[choice]), "confirmation": vote.receipt_code,
                      "received": timezone.localtime(vote.cast_at).strftime("%Y-%m-%d %H:%M:%S"),
                      "weight": vote.weight, "elector": str(elector.user),
                      "proxy": str(cast_by) if cast_by.pk != elector.user_id else ""})
