@@ -98,6 +98,9 @@ class Poll(models.Model):
     # count at the first project that does not fit (a city's "no-skip" rule).
     threshold = models.PositiveIntegerField(_("minimum score to win"), null=True, blank=True)
     greedy_skip = models.BooleanField(_("skip a project that does not fit"), default=True)
+    # Named votes: who may vote is the roll's business (ballots/rolls.py).
+    roll = models.ForeignKey("ballots.Roll", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="polls")
 
     class Meta:
         ordering = ["box", "position", "id"]
@@ -258,20 +261,29 @@ class Vote(models.Model):
     option = models.ForeignKey(Option, on_delete=models.PROTECT, related_name="votes")
     ballot = models.ForeignKey(Ballot, null=True, blank=True, on_delete=models.PROTECT,
                                related_name="votes")
+    # The user who cast it; for a named vote ``elector`` is whom it counts for (the same
+    # person, or the principal of a proxy).
     voter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                               on_delete=models.PROTECT, related_name="+")
+    elector = models.ForeignKey("ballots.Elector", null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="votes")
     weight = models.PositiveBigIntegerField(default=1)
     counts = models.BooleanField(default=True)
     cast_at = models.DateTimeField(auto_now_add=True)
+    # A named vote's confirmation of receipt (SRD art. 3c); PB cards have their receipt.
+    receipt_code = models.CharField(_("confirmation id"), max_length=16, blank=True)
 
     class Meta:
         verbose_name = _("vote")
         verbose_name_plural = _("votes")
         constraints = [
-            # One live vote per named voter per poll.
-            models.UniqueConstraint(fields=["poll", "voter"],
-                                    condition=models.Q(counts=True, voter__isnull=False),
-                                    name="vote_one_live_per_voter"),
+            # One live vote per elector per poll; a proxy casts one for each principal.
+            models.UniqueConstraint(fields=["poll", "elector"],
+                                    condition=models.Q(counts=True, elector__isnull=False),
+                                    name="vote_one_live_per_elector"),
+            models.CheckConstraint(condition=models.Q(elector__isnull=True)
+                                   | models.Q(ballot__isnull=True),
+                                   name="vote_named_or_on_a_card"),
             models.UniqueConstraint(fields=["ballot", "option"],
                                     condition=models.Q(ballot__isnull=False),
                                     name="vote_one_per_option_per_ballot"),
@@ -352,3 +364,6 @@ class ResultRun(models.Model):
     @property
     def percent(self) -> int:
         return 100 * self.polls_done // self.polls_total if self.polls_total else 0
+
+
+from .rolls import Elector, Roll  # noqa: E402,F401  (models of this app, in their own module)

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "ballots",
     "intake",
     "evaluation",
+    "meetings",
     "workflows",
     "reports",
     "demo",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("pb/", include("intake.urls")),
     path("vote/", include("ballots.urls")),
     path("review/", include("workflows.urls")),
+    path("meetings/", include("meetings.urls")),
     path("reports/", include("reports.urls")),
     path("org/", include("audit.urls")),
     path("org/", include("organisations.urls")),
