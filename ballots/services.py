@@ -16,7 +16,7 @@ from wotum.db import fetch_with_parent
 
 from .card import CardOption, card_of
 from .hashing import keyed_digest, token_digest
-from .models import Ballot, BallotBox, BallotLink, Poll, Vote
+from .models import Ballot, BallotBox, BallotLink, Option, Poll, Vote
 from .pesel import PeselFacts
 from .store import BoxClosed, LinkUsed, cast_store
 from .windows import format_moment, window_closed_reason
@@ -255,3 +255,77 @@ def box_close(*, box: BallotBox, actor) -> int:
             transition_run(poll, "close", actor=actor)
         transition_run(locked, "close", actor=actor, details={"counted": counted})
     return counted
+
+
+# Boxes set up by a process app, and cards counted elsewhere ---------------------------------
+
+def box_create(*, organisation, title: str, opens_at=None, closes_at=None,
+               cards_per_email: int = 3, pesel_required: bool = True,
+               minimum_age: int = 16) -> BallotBox:
+    """A prepared (draft) box; its polls are added with ``poll_create``."""
+    return BallotBox.objects.create(
+        organisation_id=getattr(organisation, "pk", organisation), title=title,
+        opens_at=opens_at, closes_at=closes_at, cards_per_email=cards_per_email,
+        pesel_required=pesel_required, minimum_age=minimum_age)
+
+
+def poll_create(*, box: BallotBox, title: str, options: list[dict], choice_group: str = "",
+                max_choices: int = 1, budget=None, position: int = 0) -> Poll:
+    """A draft poll of ``box`` with its options (``Option``'s fields as dicts)."""
+    poll = Poll.objects.create(organisation_id=box.organisation_id, box=box, title=title,
+                               choice_group=choice_group, max_choices=max_choices,
+                               budget=budget, position=position)
+    Option.objects.bulk_create([Option(poll=poll, **fields) for fields in options])
+    return poll
+
+
+@dataclass(frozen=True)
+class CountedCard:
+    """A card validated and counted outside Wotum (a pabulib file): its facts and votes."""
+
+    channel: str
+    votes: list[tuple[int, int]]  # (option id, weight)
+    birth_date: object = None
+    sex: str = ""
+
+
+def ballots_import(*, box: BallotBox, poll: Poll, cards: list[CountedCard],
+                   batch_size: int = 2000) -> int:
+    """Store cards another body validated as valid cards of ``box`` (while it is open),
+    each with a receipt code and the "ballot.cast" audit row a cast writes."""
+    if not box_is_open(box):
+        raise BallotRefused("closed", _("%(phase)s is closed.") % {"phase": _("Voting")})
+    stored = 0
+    with transaction.atomic():
+        for start in range(0, len(cards), batch_size):
+            chunk = cards[start:start + batch_size]
+            ballots = [Ballot(box=box, receipt_code=_receipt_code(), channel=card.channel,
+                              birth_date=card.birth_date, sex=card.sex) for card in chunk]
+            for ballot in ballots:
+                ballot.accept()
+            ballots = Ballot.objects.bulk_create(ballots)
+            Vote.objects.bulk_create([
+                Vote(poll=poll, option_id=option_id, ballot=ballot, weight=weight)
+                for ballot, card in zip(ballots, chunk, strict=True)
+                for option_id, weight in card.votes])
+            stored += transition_audit_many(
+                Ballot, "accept", ballots, organisation=box.organisation_id,
+                stream=f"box:{box.pk}", details={"imported": True})
+    return stored
+
+
+def box_is_open(box: BallotBox) -> bool:
+    return BallotBox.objects.filter(pk=box.pk, state=BallotBox.State.OPEN).exists()
+
+
+def poll_counting_set(*, poll: Poll, scoring: str, threshold: int | None,
+                      greedy_skip: bool) -> None:
+    """How ``poll``'s projects are ranked and selected (a city's rules, PB-21)."""
+    Poll.objects.filter(pk=poll.pk).update(scoring=scoring, threshold=threshold,
+                                           greedy_skip=greedy_skip)
+
+
+def option_codes_set(*, box: BallotBox, codes: dict[str, str]) -> None:
+    """Renumber ``box``'s options by their source id (a city's own project numbers)."""
+    for source_id, code in codes.items():
+        Option.objects.filter(poll__box=box, source_id=source_id).update(code=code)
