@@ -37,7 +37,7 @@ TRANSITIONS = _every_transition()
 def test_the_inventory_finds_the_transitions_of_every_process():
     names = {name for name, _t in TRANSITIONS}
     assert {"ballots.BallotBox.close", "ballots.Ballot.count", "ballots.BallotLink.use",
-            "ballots.ResultRun.start", "intake.Edition.open_voting",
+            "ballots.ResultRun.start", "reports.ExportJob.start", "intake.Edition.open_voting",
             "intake.Proposal.submit"} <= names
 
 
