@@ -74,6 +74,22 @@ def audit_append(record: AuditRecord) -> AuditRecord:
     return record
 
 
+def audit_append_many(records, batch_size: int = 2000) -> int:
+    """Save ``records`` unchained in the caller's transaction; chained after commit."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit records must be written inside the transaction they record.")
+    batch, saved = [], 0
+    for record in records:
+        batch.append(record)
+        if len(batch) == batch_size:
+            saved += len(AuditRecord.objects.bulk_create(batch))
+            batch = []
+    if batch:
+        saved += len(AuditRecord.objects.bulk_create(batch))
+    transaction.on_commit(audit_chain_nudge)
+    return saved
+
+
 def audit_chain(*, stream: str | None = None, batch_size: int = 2000) -> int:
     """Link the committed unchained rows (of ``stream``, or of every stream) onto their
     chains in id order; return how many were linked.

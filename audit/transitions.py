@@ -1,13 +1,28 @@
-"""Run a model's state-machine transition as one audited, locked, permission-checked step."""
+"""Run a model's state-machine transition as one audited, permission-checked step.
+
+Every ``@state.transition`` names its permission and, in ``custom={"audit": action}``, the
+audit row's action; ``tests/audit/test_transitions.py`` fails on one that does not.
+"""
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from viewflow.fsm import FSMField
 
-from .services import audit_record
+from .services import audit_append_many, audit_entry, audit_record
 
 
 def _state_field(model) -> str:
     return next(f.attname for f in model._meta.concrete_fields if isinstance(f, FSMField))
+
+
+def _transitions(model, name: str) -> list:
+    return list(getattr(model, name).get_transitions())
+
+
+def transition_action(model, name: str, source=None) -> str:
+    """The audit action transition ``name`` of ``model`` (from ``source``) declares."""
+    transitions = _transitions(model, name)
+    chosen = next((t for t in transitions if t.source == source), transitions[0])
+    return chosen.custom.get("audit") or f"{model._meta.model_name}.{name}"
 
 
 def transition_run(instance, name: str, *, actor, check_permission: bool = True,
@@ -30,6 +45,48 @@ def transition_run(instance, name: str, *, actor, check_permission: bool = True,
         for field, value in (save_fields or {}).items():
             setattr(locked, field, value)
         locked.save()
-        audit_record(action=f"{model._meta.model_name}.{name}", actor=actor, obj=locked,
+        audit_record(action=transition_action(model, name, source), actor=actor, obj=locked,
                      from_state=source, to_state=getattr(locked, state), details=details)
     return locked
+
+
+def transition_claim(instance, name: str, *, actor=None, organisation=None,
+                     details: dict | None = None, values: dict | None = None) -> bool:
+    """Run transition ``name`` as one conditional UPDATE (the row still in a source state)
+    and write its audit row; False, and nothing written, when another worker got there
+    first. For jobs that two workers may pick up at once: exactly one wins.
+
+    The system's step (``actor`` None, or a person whose permission the caller checked).
+    """
+    model = type(instance)
+    state = _state_field(model)
+    transitions = _transitions(model, name)
+    sources = [t.source for t in transitions]
+    target = transitions[0].target
+    with transaction.atomic():
+        changed = model._default_manager.filter(pk=instance.pk, **{f"{state}__in": sources}
+                                                ).update(**{state: target}, **(values or {}))
+        if not changed:
+            return False
+        source = getattr(instance, state)
+        source = source if source in sources else sources[0]
+        audit_record(action=transition_action(model, name, source), actor=actor, obj=instance,
+                     organisation=organisation, from_state=source, to_state=target,
+                     details=details)
+    instance.__dict__[state] = target
+    for field, value in (values or {}).items():
+        setattr(instance, field, value)
+    return True
+
+
+def transition_audit_many(model, name: str, objects, *, actor=None, organisation=None,
+                          stream: str = "global", details: dict | None = None) -> int:
+    """The audit rows transition ``name`` writes, for ``objects`` moved together by one
+    set-based UPDATE (a box's million cards counted at its close): the same rows
+    ``transition_run`` writes, appended unchained and chained after commit."""
+    transitions = _transitions(model, name)
+    action = transition_action(model, name)
+    records = (audit_entry(action=action, actor=actor, obj=obj, organisation=organisation,
+                           from_state=transitions[0].source, to_state=transitions[0].target,
+                           details=details, stream=stream) for obj in objects)
+    return audit_append_many(records)

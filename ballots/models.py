@@ -13,6 +13,22 @@ from viewflow.fsm import FSMField
 from . import rules
 
 
+def _staff(permission: str):
+    """A transition permission: ``permission`` held in the organisation of the object (or
+    of its box). The system (a scheduled job, the close) runs it as actor None."""
+
+    def check(instance, user) -> bool:
+        owner = instance if hasattr(instance, "organisation_id") else instance.box
+        return user.has_perm(permission, owner)
+
+    return check
+
+
+def _system(instance, user) -> bool:
+    """A transition only the system runs (actor None): no person may run it by hand."""
+    return False
+
+
 class OpenClosed(models.TextChoices):
     """The life of a box or a poll: prepared, open for votes, closed."""
 
@@ -46,16 +62,19 @@ class BallotBox(models.Model):
         verbose_name = _("ballot box")
         verbose_name_plural = _("ballot boxes")
         permissions = [("enter_paper_ballot", _("Can enter paper ballot cards")),
-                       ("view_live_report", _("Can see live voting reports"))]
+                       ("view_live_report", _("Can see live voting reports")),
+                       ("manage_ballotbox", _("Can open and close ballot boxes"))]
 
     def __str__(self):
         return self.title
 
-    @state.transition(source=State.DRAFT, target=State.OPEN, permission=None)
+    @state.transition(source=State.DRAFT, target=State.OPEN, custom={"audit": "box.open"},
+                      permission=_staff("ballots.manage_ballotbox"))
     def open(self):
         """Open the box: links may be requested and cards cast."""
 
-    @state.transition(source=State.OPEN, target=State.CLOSED, permission=None)
+    @state.transition(source=State.OPEN, target=State.CLOSED, custom={"audit": "box.close"},
+                      permission=_staff("ballots.manage_ballotbox"))
     def close(self):
         """Close the box: nothing more is cast."""
 
@@ -110,11 +129,13 @@ class Poll(models.Model):
     def __str__(self):
         return self.title
 
-    @state.transition(source=State.DRAFT, target=State.OPEN, permission=None)
+    @state.transition(source=State.DRAFT, target=State.OPEN, custom={"audit": "poll.open"},
+                      permission=_staff("ballots.manage_ballotbox"))
     def open(self):
         """Open the poll for votes."""
 
-    @state.transition(source=State.OPEN, target=State.CLOSED, permission=None)
+    @state.transition(source=State.OPEN, target=State.CLOSED, custom={"audit": "poll.close"},
+                      permission=_staff("ballots.manage_ballotbox"))
     def close(self):
         """Close the poll."""
 
@@ -182,7 +203,9 @@ class BallotLink(models.Model):
     def __str__(self):
         return f"{self.box_id}:{self.token_digest[:8]}…"
 
-    @state.transition(source=State.ISSUED, target=State.USED, permission=None)
+    # Recorded by the card's own "ballot.cast" row, written in the same statement.
+    @state.transition(source=State.ISSUED, target=State.USED, custom={"audit": "ballot.cast"},
+                      permission=_system)
     def use(self):
         """Consume the link when its card is cast."""
 
@@ -237,17 +260,26 @@ class Ballot(models.Model):
     def __str__(self):
         return self.receipt_code
 
-    @state.transition(source=State.RECEIVED, target=State.CAST, permission=None)
+    # A card is born cast or invalid: ballot_cast runs the transition in memory and its
+    # store writes the card with its "ballot.cast" row. A clerk enters paper cards.
+    @state.transition(source=State.RECEIVED, target=State.CAST, custom={"audit": "ballot.cast"},
+                      permission=_staff("ballots.enter_paper_ballot"))
     def accept(self):
         """Accept a received card as valid."""
 
-    @state.transition(source=[State.RECEIVED, State.CAST], target=State.INVALID,
-                      permission=None)
+    @state.transition(source=State.RECEIVED, target=State.INVALID,
+                      custom={"audit": "ballot.cast"},
+                      permission=_staff("ballots.enter_paper_ballot"))
+    @state.transition(source=State.CAST, target=State.INVALID,
+                      custom={"audit": "ballot.invalidate"},
+                      permission=_staff("ballots.enter_paper_ballot"))
     def invalidate(self, reason: str):
         """Keep the card, but not in the count, with the reason why."""
         self.invalid_reason = reason
 
-    @state.transition(source=State.CAST, target=State.COUNTED, permission=None)
+    # The close counts a box's cards together (transition_audit_many writes the rows).
+    @state.transition(source=State.CAST, target=State.COUNTED,
+                      custom={"audit": "ballot.count"}, permission=_system)
     def count(self):
         """Mark a valid card as counted in the final result."""
 
@@ -338,8 +370,9 @@ class ResultRun(models.Model):
 
     box = models.ForeignKey(BallotBox, on_delete=models.CASCADE, related_name="result_runs")
     rule = models.CharField(_("rule"), max_length=30, choices=rules.budget_choices)
-    state = models.CharField(_("status"), max_length=10, choices=State.choices,
-                             default=State.QUEUED)
+    # Moved by audit.transitions.transition_claim: one conditional UPDATE per step, so of
+    # two workers given the same run exactly one starts it.
+    state = FSMField(_("status"), max_length=10, choices=State.choices, default=State.QUEUED)
     polls_total = models.PositiveIntegerField(default=0)
     polls_done = models.PositiveIntegerField(default=0)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
@@ -356,6 +389,21 @@ class ResultRun(models.Model):
 
     def __str__(self):
         return f"{self.box} {self.rule} {self.polls_done}/{self.polls_total}"
+
+    @state.transition(source=State.QUEUED, target=State.RUNNING,
+                      custom={"audit": "resultrun.start"}, permission=_system)
+    def start(self):
+        """A worker takes the queued run."""
+
+    @state.transition(source=State.RUNNING, target=State.DONE,
+                      custom={"audit": "resultrun.finish"}, permission=_system)
+    def finish(self):
+        """Every poll is counted."""
+
+    @state.transition(source=[State.QUEUED, State.RUNNING], target=State.FAILED,
+                      custom={"audit": "resultrun.fail"}, permission=_system)
+    def fail(self):
+        """The computation failed; the error is kept."""
 
     @property
     def finished(self) -> bool:

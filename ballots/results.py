@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from audit.services import audit_record
+from audit.transitions import transition_claim
 
 from . import rules
 from .counting import Outcome, Project, Tally
@@ -255,12 +256,16 @@ def result_run_start(*, box: BallotBox, rule: str, actor) -> ResultRun:
 
 
 def result_run_execute(run_id: int) -> ResultRun:
-    """Compute a queued run, poll by poll, committing its progress after each poll."""
+    """Compute a queued run, poll by poll, committing its progress after each poll.
+
+    The run is taken by a conditional transition: of two workers handed the same run (a
+    redelivered message), exactly one starts it; the other returns it untouched.
+    """
     run = ResultRun.objects.select_related("box", "box__organisation", "requested_by").get(
         pk=run_id)
-    if run.state != ResultRun.State.QUEUED:
-        return run  # already taken by another worker (a redelivered message)
-    ResultRun.objects.filter(pk=run.pk).update(state=ResultRun.State.RUNNING)
+    organisation = run.box.organisation_id
+    if not transition_claim(run, "start", organisation=organisation):
+        return run
 
     def progress(snapshot: ResultSnapshot) -> None:
         run.snapshots.add(snapshot)
@@ -271,11 +276,12 @@ def result_run_execute(run_id: int) -> ResultRun:
         box_results_compute(box=run.box, rule=run.rule, actor=run.requested_by,
                             progress=progress)
     except Exception as error:  # the page says it failed; the worker log has the trace
-        ResultRun.objects.filter(pk=run.pk).update(
-            state=ResultRun.State.FAILED, error=str(error)[:2000], finished_at=timezone.now())
+        transition_claim(run, "fail", organisation=organisation,
+                         details={"error": str(error)[:200]},
+                         values={"error": str(error)[:2000], "finished_at": timezone.now()})
         raise
-    ResultRun.objects.filter(pk=run.pk).update(state=ResultRun.State.DONE,
-                                               finished_at=timezone.now())
+    transition_claim(run, "finish", organisation=organisation,
+                     details={"polls": run.polls_done}, values={"finished_at": timezone.now()})
     run.refresh_from_db()
     return run
 

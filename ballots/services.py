@@ -2,19 +2,21 @@
 import secrets
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.fsm import TransitionNotAllowed
 
-from audit.services import audit_chain_nudge, audit_entry, audit_record
+from audit.services import audit_chain_nudge, audit_entry
+from audit.transitions import transition_audit_many, transition_run
 from notifications.services import delivery_nudge, email_build_template
 from wotum.db import fetch_with_parent
 
 from .card import CardOption, card_of
 from .hashing import keyed_digest, token_digest
-from .models import Ballot, BallotBox, BallotLink, Vote
+from .models import Ballot, BallotBox, BallotLink, Option, Poll, Vote
 from .pesel import PeselFacts
 from .store import BoxClosed, LinkUsed, cast_store
 from .windows import format_moment, window_closed_reason
@@ -220,37 +222,111 @@ def _link_used() -> BallotRefused:
 
 
 def box_open(*, box: BallotBox, actor) -> BallotBox:
-    """Open a prepared box and its polls."""
+    """Open a prepared box and its polls, each by its audited transition."""
     with transaction.atomic():
-        box = BallotBox.objects.select_for_update().get(pk=box.pk)
-        box.open()
-        box.save(update_fields=["state"])
-        for poll in box.polls.filter(state="draft"):
-            poll.open()
-            poll.save(update_fields=["state"])
-        audit_record(action="box.open", actor=actor, obj=box, organisation=box.organisation,
-                     from_state=BallotBox.State.DRAFT, to_state=box.state)
+        box = transition_run(box, "open", actor=actor)
+        for poll in box.polls.filter(state=Poll.State.DRAFT):
+            transition_run(poll, "open", actor=actor)
     return box
 
 
 def box_close(*, box: BallotBox, actor) -> int:
-    """Close the box and its polls; mark its valid cards counted. Return how many.
+    """Close the box and its polls; count its valid cards. Return how many.
 
-    One set-based UPDATE rather than a transition per card: a city's million cards are
-    counted in one statement, and one audit row records how many.
+    The box's row is locked first: a card being cast holds the lock a close waits for,
+    and a card cast after it finds the box closed (see ``ballots.store``). So the number
+    counted here, which the close's audit row records, is every card the box holds. The
+    cards move by one set-based UPDATE, with one "ballot.count" audit row each, written
+    together: a city's million cards are counted in a few statements.
     """
     with transaction.atomic():
-        box = BallotBox.objects.select_for_update().get(pk=box.pk)
-        if box.state != BallotBox.State.OPEN:
+        locked = BallotBox.objects.select_for_update().get(pk=box.pk)
+        if locked.state != BallotBox.State.OPEN:
             return 0
-        box.close()
-        box.save(update_fields=["state"])
-        for poll in box.polls.filter(state="open"):
-            poll.close()
-            poll.save(update_fields=["state"])
-        counted = Ballot.objects.filter(box=box, state=Ballot.State.CAST).update(
-            state=Ballot.State.COUNTED)
-        audit_record(action="box.close", actor=actor, obj=box, organisation=box.organisation,
-                     from_state=BallotBox.State.OPEN, to_state=box.state,
-                     details={"counted": counted})
+        if actor is not None and not locked.close.has_perm(actor):
+            raise PermissionDenied(f"{actor} may not close {locked}")
+        cards = Ballot.objects.filter(box=locked, state=Ballot.State.CAST)
+        counted = transition_audit_many(
+            Ballot, "count", (Ballot(pk=pk, receipt_code=code) for pk, code in
+                              cards.values_list("pk", "receipt_code").iterator()),
+            actor=actor, organisation=locked.organisation_id, stream=f"box:{locked.pk}")
+        updated = cards.update(state=Ballot.State.COUNTED)
+        assert updated == counted, "cards changed under the box's lock"  # noqa: S101
+        for poll in locked.polls.filter(state=Poll.State.OPEN):
+            transition_run(poll, "close", actor=actor)
+        transition_run(locked, "close", actor=actor, details={"counted": counted})
     return counted
+
+
+# Boxes set up by a process app, and cards counted elsewhere ---------------------------------
+
+def box_create(*, organisation, title: str, opens_at=None, closes_at=None,
+               cards_per_email: int = 3, pesel_required: bool = True,
+               minimum_age: int = 16) -> BallotBox:
+    """A prepared (draft) box; its polls are added with ``poll_create``."""
+    return BallotBox.objects.create(
+        organisation_id=getattr(organisation, "pk", organisation), title=title,
+        opens_at=opens_at, closes_at=closes_at, cards_per_email=cards_per_email,
+        pesel_required=pesel_required, minimum_age=minimum_age)
+
+
+def poll_create(*, box: BallotBox, title: str, options: list[dict], choice_group: str = "",
+                max_choices: int = 1, budget=None, position: int = 0) -> Poll:
+    """A draft poll of ``box`` with its options (``Option``'s fields as dicts)."""
+    poll = Poll.objects.create(organisation_id=box.organisation_id, box=box, title=title,
+                               choice_group=choice_group, max_choices=max_choices,
+                               budget=budget, position=position)
+    Option.objects.bulk_create([Option(poll=poll, **fields) for fields in options])
+    return poll
+
+
+@dataclass(frozen=True)
+class CountedCard:
+    """A card validated and counted outside Wotum (a pabulib file): its facts and votes."""
+
+    channel: str
+    votes: list[tuple[int, int]]  # (option id, weight)
+    birth_date: object = None
+    sex: str = ""
+
+
+def ballots_import(*, box: BallotBox, poll: Poll, cards: list[CountedCard],
+                   batch_size: int = 2000) -> int:
+    """Store cards another body validated as valid cards of ``box`` (while it is open),
+    each with a receipt code and the "ballot.cast" audit row a cast writes."""
+    if not box_is_open(box):
+        raise BallotRefused("closed", _("%(phase)s is closed.") % {"phase": _("Voting")})
+    stored = 0
+    with transaction.atomic():
+        for start in range(0, len(cards), batch_size):
+            chunk = cards[start:start + batch_size]
+            ballots = [Ballot(box=box, receipt_code=_receipt_code(), channel=card.channel,
+                              birth_date=card.birth_date, sex=card.sex) for card in chunk]
+            for ballot in ballots:
+                ballot.accept()
+            ballots = Ballot.objects.bulk_create(ballots)
+            Vote.objects.bulk_create([
+                Vote(poll=poll, option_id=option_id, ballot=ballot, weight=weight)
+                for ballot, card in zip(ballots, chunk, strict=True)
+                for option_id, weight in card.votes])
+            stored += transition_audit_many(
+                Ballot, "accept", ballots, organisation=box.organisation_id,
+                stream=f"box:{box.pk}", details={"imported": True})
+    return stored
+
+
+def box_is_open(box: BallotBox) -> bool:
+    return BallotBox.objects.filter(pk=box.pk, state=BallotBox.State.OPEN).exists()
+
+
+def poll_counting_set(*, poll: Poll, scoring: str, threshold: int | None,
+                      greedy_skip: bool) -> None:
+    """How ``poll``'s projects are ranked and selected (a city's rules, PB-21)."""
+    Poll.objects.filter(pk=poll.pk).update(scoring=scoring, threshold=threshold,
+                                           greedy_skip=greedy_skip)
+
+
+def option_codes_set(*, box: BallotBox, codes: dict[str, str]) -> None:
+    """Renumber ``box``'s options by their source id (a city's own project numbers)."""
+    for source_id, code in codes.items():
+        Option.objects.filter(poll__box=box, source_id=source_id).update(code=code)

@@ -286,11 +286,14 @@ def _invariants(box: BallotBox, receipts: list[str]) -> dict:
         [pk])
     ballot_on_unused = _one("SELECT count(*) FROM ballots_ballot b JOIN ballots_ballotlink l "
                             "ON l.id = b.link_id WHERE b.box_id=%s AND l.state <> 'used'", [pk])[0]
+    from audit.services import audit_chain
+
+    audit_chain(stream=f"box:{pk}")  # cast rows are chained after commit: chain the rest
     audit_rows, audit_gaps = _one(
         "SELECT coalesce(sum(n), 0)::bigint, count(*) FILTER (WHERE n <> top OR n <> head) FROM "
         "(SELECT r.stream, count(*) n, max(r.seq) top, max(h.seq) head FROM audit_auditrecord r "
         "JOIN audit_auditchainhead h ON h.stream = r.stream WHERE r.stream LIKE %s "
-        "GROUP BY r.stream) s", [f"box:{pk}:%"])
+        "GROUP BY r.stream) s", [f"box:{pk}"])
     found = set()
     for i in range(0, len(receipts), 5000):
         found.update(Ballot.objects.filter(box=box, receipt_code__in=receipts[i:i + 5000])

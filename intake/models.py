@@ -107,25 +107,29 @@ class Edition(models.Model):
     # Transitions: the administrator moves an edition by hand; the scheduler as the system.
     @state.transition(source=State.DRAFT, target=State.INTAKE, label=_("Open intake"),
                       permission=_can("intake.manage_edition"),
-                      conditions=[lambda e: not phases.blockers_for(e, "open_intake")])
+                      conditions=[lambda e: not phases.blockers_for(e, "open_intake")],
+                      custom={"audit": "edition.open_intake"})
     def open_intake(self):
         """Open proposal intake."""
 
     @state.transition(source=State.INTAKE, target=State.REVIEW, label=_("Close intake"),
                       permission=_can("intake.manage_edition"),
-                      conditions=[lambda e: not phases.blockers_for(e, "start_review")])
+                      conditions=[lambda e: not phases.blockers_for(e, "start_review")],
+                      custom={"audit": "edition.start_review"})
     def start_review(self):
         """Close intake and start the review of submitted proposals."""
 
     @state.transition(source=State.REVIEW, target=State.VOTING, label=_("Open voting"),
                       permission=_can("intake.manage_edition"),
-                      conditions=[lambda e: not phases.blockers_for(e, "open_voting")])
+                      conditions=[lambda e: not phases.blockers_for(e, "open_voting")],
+                      custom={"audit": "edition.open_voting"})
     def open_voting(self):
         """Open the vote on the accepted proposals."""
 
     @state.transition(source=State.VOTING, target=State.CLOSED, label=_("Close voting"),
                       permission=_can("intake.manage_edition"),
-                      conditions=[lambda e: not phases.blockers_for(e, "close")])
+                      conditions=[lambda e: not phases.blockers_for(e, "close")],
+                      custom={"audit": "edition.close"})
     def close(self):
         """Close the vote."""
 
@@ -281,42 +285,50 @@ class Proposal(models.Model):
         return user.has_perm("intake.review_merit", self) and self._not_own(user)
 
     @state.transition(source=[State.DRAFT, State.RETURNED], target=State.SUBMITTED,
-                      label=_("Submit"), permission=_may_submit)
+                      label=_("Submit"), permission=_may_submit,
+                      custom={"audit": "proposal.submit"})
     def submit(self):
         """Submit the proposal for review."""
 
     @state.transition(source=State.SUBMITTED, target=State.FORMALLY_ACCEPTED,
-                      label=_("Accept formally"), permission=_may_review_formally)
+                      label=_("Accept formally"), permission=_may_review_formally,
+                      custom={"audit": "proposal.accept_formally"})
     def accept_formally(self):
         """Pass formal review: complete and eligible."""
 
     @state.transition(source=State.FORMALLY_ACCEPTED, target=State.ACCEPTED,
-                      label=_("Accept on merit"), permission=_may_review_merit)
+                      label=_("Accept on merit"), permission=_may_review_merit,
+                      custom={"audit": "proposal.accept"})
     def accept(self):
         """Pass merit review: feasible, with a verified cost."""
 
     @state.transition(source=State.SUBMITTED, target=State.REJECTED, label=_("Reject"),
-                      permission=_may_review_formally)
+                      permission=_may_review_formally,
+                      custom={"audit": "proposal.reject_formally"})
     def reject_formally(self):
         """Fail formal review."""
 
     @state.transition(source=State.FORMALLY_ACCEPTED, target=State.REJECTED, label=_("Reject"),
-                      permission=_may_review_merit)
+                      permission=_may_review_merit,
+                      custom={"audit": "proposal.reject_on_merit"})
     def reject_on_merit(self):
         """Fail merit review."""
 
     @state.transition(source=State.SUBMITTED, target=State.RETURNED,
-                      label=_("Return for correction"), permission=_may_review_formally)
+                      label=_("Return for correction"), permission=_may_review_formally,
+                      custom={"audit": "proposal.return_formally"})
     def return_formally(self):
         """Return to the applicant for correction during formal review."""
 
     @state.transition(source=State.FORMALLY_ACCEPTED, target=State.RETURNED,
-                      label=_("Return for correction"), permission=_may_review_merit)
+                      label=_("Return for correction"), permission=_may_review_merit,
+                      custom={"audit": "proposal.return_on_merit"})
     def return_on_merit(self):
         """Return to the applicant for correction during merit review."""
 
     @state.transition(source=State.ACCEPTED, target=State.ON_BALLOT, label=_("Place on ballot"),
-                      permission=_can("intake.manage_edition"))
+                      permission=_can("intake.manage_edition"),
+                      custom={"audit": "proposal.place_on_ballot"})
     def place_on_ballot(self):
         """Put an accepted proposal on the ballot when voting opens."""
 

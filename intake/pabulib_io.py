@@ -10,9 +10,9 @@ What happened outside Wotum is recorded directly, in one documented step each:
   ballot through the real ``place_on_ballot`` transition, and their ballot numbers are
   the file's project ids;
 - the voters' cards were validated by the city: each becomes one ``Ballot`` (no PESEL,
-  no e-mail) with its ``Vote`` rows, bulk-inserted as received and made valid in one
-  statement; closing the box marks them counted. The file's voter ids are not kept at
-  all: an export numbers voters 1, 2, 3… in casting order;
+  no e-mail) with its ``Vote`` rows, stored as valid cards by ``ballots_import`` (in
+  batches, each with its audit row); closing the box marks them counted. The file's voter
+  ids are not kept at all: an export numbers voters 1, 2, 3… in casting order;
 - cumulative points and ordinal rank points (first choice = ``max_length`` points, as
   ``ballots.pabulib`` scores them) are the votes' weights; the poll ranks by them;
 - a voter's age becomes an approximate birth date: the last voting day minus that many
@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import datetime
 import re
-import secrets
 from collections.abc import Iterator
 from decimal import Decimal
 from fractions import Fraction
@@ -39,10 +38,16 @@ from django.utils import timezone
 from audit.services import audit_record
 from audit.transitions import transition_run
 from ballots import pabulib
-from ballots.models import Ballot, Option, Poll, ResultSnapshot, Vote
+from ballots.models import Ballot, Poll, ResultSnapshot, Vote
 from ballots.pesel import age_on
 from ballots.results import box_results_compute
-from ballots.services import RECEIPT_ALPHABET, box_close
+from ballots.services import (
+    CountedCard,
+    ballots_import,
+    box_close,
+    option_codes_set,
+    poll_counting_set,
+)
 from ballots.statistics import VALID, report_day
 from organisations.models import Organisation
 
@@ -55,7 +60,6 @@ SCORING = {"approval": Poll.Scoring.VOTES, "choose-1": Poll.Scoring.VOTES,
            "ordinal": Poll.Scoring.RANKS}
 VOTE_TYPE = {Poll.Scoring.VOTES: "approval", Poll.Scoring.POINTS: "cumulative",
              Poll.Scoring.RANKS: "ordinal"}
-BATCH = 5000
 
 
 class ImportRefused(pabulib.PabulibError):
@@ -173,25 +177,14 @@ def _ballot_facts(voter: pabulib.PabulibVoter, last_day: datetime.date) -> dict:
             "channel": Ballot.Channel.PAPER if method == "paper" else Ballot.Channel.EMAIL}
 
 
-def _receipt() -> str:
-    return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(12))
-
-
 def _ballots_create(poll: Poll, election: pabulib.Election, source: str) -> None:
-    box = poll.box
+    """The city's validated cards, stored as valid cards through the poll store."""
     options = {o.code: o.pk for o in poll.options.all()}
-    last_day = timezone.localdate(box.closes_at)
-    for start in range(0, len(election.voters), BATCH):
-        chunk = election.voters[start:start + BATCH]
-        ballots = Ballot.objects.bulk_create([
-            Ballot(box=box, receipt_code=_receipt(),
-                   **_ballot_facts(voter, last_day)) for voter in chunk])
-        Vote.objects.bulk_create([
-            Vote(poll=poll, option_id=options[code], ballot=ballot, weight=weight)
-            for ballot, voter in zip(ballots, chunk, strict=True)
-            for code, weight in zip(voter.vote, _weights(election, voter, source), strict=True)])
-    # Received, then valid in one statement (the city checked them), as box_close counts.
-    Ballot.objects.filter(box=box, state=Ballot.State.RECEIVED).update(state=Ballot.State.CAST)
+    last_day = timezone.localdate(poll.box.closes_at)
+    ballots_import(box=poll.box, poll=poll, cards=[
+        CountedCard(votes=[(options[code], weight) for code, weight in zip(
+            voter.vote, _weights(election, voter, source), strict=True)],
+            **_ballot_facts(voter, last_day)) for voter in election.voters])
 
 
 @transaction.atomic
@@ -204,15 +197,12 @@ def edition_import_pabulib(*, election: pabulib.Election, organisation: Organisa
     _proposals_create(edition, election, source)
     edition = edition_move(edition=edition, transition="open_voting", actor=None)
     box = edition.ballot_box
-    for proposal in edition.proposals.all():  # the city's numbers, not Wotum's
-        Option.objects.filter(poll__box=box, source_id=str(proposal.pk)).update(
-            code=proposal.import_key)
+    # The city's numbers, not Wotum's.
+    option_codes_set(box=box, codes={str(p.pk): p.import_key for p in edition.proposals.all()})
     threshold = election.meta.get("min_project_score_threshold", "").strip()
-    poll = box.polls.get()
-    Poll.objects.filter(pk=poll.pk).update(
-        scoring=SCORING[election.vote_type],
-        threshold=int(Fraction(threshold)) if threshold else None,
-        greedy_skip=election.meta.get("rule", "greedy") != "greedy-no-skip")
+    poll_counting_set(poll=box.polls.get(), scoring=SCORING[election.vote_type],
+                      threshold=int(Fraction(threshold)) if threshold else None,
+                      greedy_skip=election.meta.get("rule", "greedy") != "greedy-no-skip")
     _ballots_create(box.polls.get(), election, source)
     # Closing as edition_move does, but counting here and now instead of in the worker:
     # the command prints the edition once its results exist.

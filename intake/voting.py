@@ -8,9 +8,9 @@ closes, the box closes and every pool's result is computed with the edition's ru
 from django.db import transaction
 
 from audit.transitions import transition_run
-from ballots.models import BallotBox, Option, Poll
+from ballots.models import BallotBox, Poll
 from ballots.results import box_results_compute
-from ballots.services import box_close, box_open
+from ballots.services import box_close, box_create, box_open, poll_create
 
 from .models import Edition, Pool, Proposal
 
@@ -18,20 +18,24 @@ DISTRICT_GROUP = "district"
 
 
 def _box_for(edition: Edition) -> BallotBox:
-    return BallotBox.objects.create(
-        organisation=edition.organisation, title=edition.name,
+    return box_create(
+        organisation=edition.organisation_id, title=edition.name,
         opens_at=edition.voting_starts_at, closes_at=edition.voting_ends_at,
         cards_per_email=edition.ballots_per_email, pesel_required=edition.pesel_required,
         minimum_age=edition.minimum_voter_age, result_rule=edition.selection_rule)
 
 
-def _poll_for(box: BallotBox, pool: Pool) -> Poll:
-    return Poll.objects.create(
-        organisation=box.organisation, box=box, title=pool.name,
+def _poll_for(box: BallotBox, pool: Pool, proposals: list[Proposal]) -> Poll:
+    return poll_create(
+        box=box, title=pool.name,
         choice_group=DISTRICT_GROUP if pool.kind == Pool.Kind.DISTRICT else "",
         max_choices=pool.choices_per_ballot, budget=pool.budget,
         # The city-wide pool comes after the districts on the card, as in Rybnik's.
-        position=(1000 if pool.kind == Pool.Kind.CITYWIDE else 0) + pool.position)
+        position=(1000 if pool.kind == Pool.Kind.CITYWIDE else 0) + pool.position,
+        options=[{"code": p.reference, "label": p.title,
+                  "cost": p.verified_cost if p.verified_cost is not None else p.estimated_cost,
+                  "position": p.number, "source_id": str(p.pk)}
+                 for p in proposals if p.pool_id == pool.pk])
 
 
 def edition_ballot_prepare(*, edition: Edition, actor) -> BallotBox:
@@ -41,14 +45,11 @@ def edition_ballot_prepare(*, edition: Edition, actor) -> BallotBox:
         if edition.ballot_box_id:
             return edition.ballot_box
         box = _box_for(edition)
-        proposals = (Proposal.objects.filter(edition=edition, state=Proposal.State.ACCEPTED)
-                     .select_related("pool").order_by("number"))
-        polls = {pool.pk: _poll_for(box, pool) for pool in edition.pools.all()}
-        Option.objects.bulk_create([
-            Option(poll=polls[p.pool_id], code=p.reference, label=p.title,
-                   cost=p.verified_cost if p.verified_cost is not None else p.estimated_cost,
-                   position=p.number, source_id=str(p.pk))
-            for p in proposals])
+        proposals = list(Proposal.objects.filter(edition=edition,
+                                                 state=Proposal.State.ACCEPTED)
+                         .select_related("pool").order_by("number"))
+        for pool in edition.pools.all():
+            _poll_for(box, pool, proposals)
         for proposal in proposals:
             transition_run(proposal, "place_on_ballot", actor=actor, check_permission=False)
         Edition.objects.filter(pk=edition.pk).update(ballot_box=box)

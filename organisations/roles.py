@@ -39,7 +39,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.BUDGET_ADMIN: ["audit.view_auditrecord", "notifications.view_outboundemail",
                         "intake.manage_edition", "intake.view_all_proposals",
                         "intake.import_proposals", "ballots.enter_paper_ballot",
-                        "ballots.view_live_report"],
+                        "ballots.view_live_report", "ballots.manage_ballotbox"],
     Role.COMPANY_SECRETARY: ["audit.view_auditrecord", "notifications.view_outboundemail",
                              "meetings.run_meeting"],
     Role.SHAREHOLDER: [],

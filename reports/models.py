@@ -4,6 +4,12 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from viewflow.fsm import FSMField
+
+
+def _system(instance, user) -> bool:
+    """A transition only the worker runs (actor None): no person may run it by hand."""
+    return False
 
 
 class ExportJob(models.Model):
@@ -28,8 +34,9 @@ class ExportJob(models.Model):
     permission = models.CharField(max_length=100)
     title = models.CharField(_("title"), max_length=200)
     filename = models.CharField(_("file name"), max_length=200)
-    state = models.CharField(_("status"), max_length=10, choices=State.choices,
-                             default=State.QUEUED)
+    # Moved by audit.transitions.transition_claim: one conditional UPDATE per step, so of
+    # two workers given the same job exactly one writes it.
+    state = FSMField(_("status"), max_length=10, choices=State.choices, default=State.QUEUED)
     rows = models.PositiveIntegerField(_("rows"), default=0)
     path = models.CharField(max_length=300, blank=True)  # relative to MEDIA_ROOT
     error = models.TextField(blank=True)
@@ -43,3 +50,18 @@ class ExportJob(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.get_state_display()})"
+
+    @state.transition(source=State.QUEUED, target=State.RUNNING,
+                      custom={"audit": "exportjob.start"}, permission=_system)
+    def start(self):
+        """A worker takes the queued export."""
+
+    @state.transition(source=State.RUNNING, target=State.DONE,
+                      custom={"audit": "exportjob.finish"}, permission=_system)
+    def finish(self):
+        """The file is written."""
+
+    @state.transition(source=[State.QUEUED, State.RUNNING], target=State.FAILED,
+                      custom={"audit": "exportjob.fail"}, permission=_system)
+    def fail(self):
+        """Writing failed; the error is kept."""

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from audit.transitions import transition_claim
 from notifications.services import email_queue_template
 
 from .models import ExportJob
@@ -34,9 +35,8 @@ def export_job_path(job: ExportJob) -> Path:
 def export_job_run(job_id: int) -> ExportJob:
     """Write the file into MEDIA_ROOT/exports/ (flat memory) and e-mail the requester."""
     job = ExportJob.objects.select_related("requested_by", "organisation").get(pk=job_id)
-    if job.state != ExportJob.State.QUEUED:
-        return job
-    ExportJob.objects.filter(pk=job.pk).update(state=ExportJob.State.RUNNING)
+    if not transition_claim(job, "start", organisation=job.organisation_id):
+        return job  # already taken by another worker (a redelivered message)
     relative = f"{EXPORT_FOLDER}/{job.key.hex}.xlsx"
     target = Path(settings.MEDIA_ROOT) / relative
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -48,13 +48,15 @@ def export_job_run(job_id: int) -> ExportJob:
         os.replace(partial, target)
     except Exception as error:
         partial.unlink(missing_ok=True)
-        ExportJob.objects.filter(pk=job.pk).update(state=ExportJob.State.FAILED,
-                                                   error=str(error)[:2000],
-                                                   finished_at=timezone.now())
+        transition_claim(job, "fail", organisation=job.organisation_id,
+                         details={"error": str(error)[:200]},
+                         values={"error": str(error)[:2000], "finished_at": timezone.now()})
         raise
     with transaction.atomic():
-        ExportJob.objects.filter(pk=job.pk).update(state=ExportJob.State.DONE, rows=count,
-                                                   path=relative, finished_at=timezone.now())
+        transition_claim(job, "finish", organisation=job.organisation_id,
+                         details={"rows": count},
+                         values={"rows": count, "path": relative,
+                                 "finished_at": timezone.now()})
         job.refresh_from_db()
         url = settings.WOTUM_BASE_URL.rstrip("/") + reverse("reports:export_job",
                                                             kwargs={"key": job.key})

@@ -94,3 +94,17 @@ def pabulib_dir() -> Path:
 def reference(pabulib_file: Path) -> dict:
     """Return pabutools' recorded outcomes for a sample file (bench/pabutools_reference.py)."""
     return json.loads((REFERENCE_DIR / f"{pabulib_file.stem}.json").read_text())
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _audit_chain_verified_at_session_end(django_db_setup, django_db_blocker):
+    """After the whole run, chain what waits and verify every chain on the test database:
+    whatever the suite left behind (transactional tests commit) must still verify."""
+    yield
+    from audit.selectors import audit_chain_verify
+    from audit.services import audit_chain
+
+    with django_db_blocker.unblock():
+        audit_chain()
+        breaks = audit_chain_verify()
+    assert breaks == [], f"audit chains broken after the test run: {breaks}"
