@@ -20,12 +20,11 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from .counting import Outcome, equal_shares, equal_shares_add1, greedy
+from .counting import Outcome, Project
 from .counting.numbers import Number, exact
 
 VOTE_TYPES = ("approval", "choose-1", "cumulative", "scoring", "ordinal")
 SECTIONS = ("meta", "projects", "votes")
-RULES = ("greedy", "equal-shares", "equal-shares-add1")
 
 
 class PabulibError(ValueError):
@@ -447,18 +446,21 @@ def select(election: Election, rule: str) -> Outcome:
     pabulib files carry no exclusions, so it counts as plain greedy here. The equal
     shares rules read every ballot as approvals, all voters sharing the budget.
     """
-    if rule == "greedy":
+    from . import rules  # the one registry; this module itself stays free of Django
+
+    try:
+        registered = rules.get(rule)
+    except KeyError as error:
+        raise ValueError(str(error)) from None
+    if registered.kind != "budget":
+        raise ValueError(f"{rule!r} is not a budget rule")
+    projects = [Project(pid, cost) for pid, cost in election.costs().items()]
+    if not registered.reads_ballots:
         threshold = election.meta.get("min_project_score_threshold")
         skip = election.meta.get("rule", "greedy") != "greedy-no-skip"
         minimum = _number(threshold, "min_project_score_threshold") if threshold else None
-        return greedy(
-            election.costs(), election.scores(), election.budget, threshold=minimum, skip=skip
-        )
-    if rule == "equal-shares":
-        rule_function = equal_shares
-    elif rule == "equal-shares-add1":
-        rule_function = equal_shares_add1
-    else:
-        raise ValueError(f"unknown rule {rule!r} (expected one of {', '.join(RULES)})")
-    ballots = election.approval_ballots()
-    return rule_function(election.costs(), ballots, election.budget, voters=len(election.voters))
+        return registered.apply(projects, election.budget, points=election.scores(),
+                                threshold=minimum, skip=skip)
+    ballots = list(election.approval_ballots().items())
+    return registered.apply(projects, election.budget, ballots=ballots,
+                            voters=len(election.voters))

@@ -11,6 +11,7 @@ order), as the counting core documents.
 """
 import hashlib
 import json
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from decimal import Decimal
@@ -19,6 +20,7 @@ from fractions import Fraction
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
+from django.utils.formats import get_format
 from django.utils.translation import gettext
 
 from audit.services import audit_record
@@ -227,12 +229,20 @@ def box_results_publish(*, box: BallotBox) -> list[ResultSnapshot]:
     return official
 
 
+_DECIMAL_POINT = re.compile(r"(\d)\.(\d)")
+
+
 def reason_text(row: dict) -> str:
     """A result row's reason in the active language (stored as a code and its numbers)."""
     code = row.get("reason_code")
     if code is None:  # a snapshot stored before reasons had codes
         return row.get("reason", "")
-    return again(code, row.get("reason_values", {}), gettext)
+    values = row.get("reason_values", {})
+    if get_format("DECIMAL_SEPARATOR") != ".":
+        # Stored as "33 333.33"; a Polish reader writes "33 333,33".
+        values = {key: _DECIMAL_POINT.sub(r"\1" + get_format("DECIMAL_SEPARATOR") + r"\2",
+                                          value) for key, value in values.items()}
+    return again(code, values, gettext)
 
 
 def rows_presented(data: dict) -> list[dict]:

@@ -9,7 +9,7 @@ generate_series), then VACUUM ANALYZE.
 
 Then, in the same run, three times each (medians reported):
 - raw: ``SELECT option_id, count(*) FROM ballots_vote WHERE counts GROUP BY option_id``;
-- scores: ``ballots.results.box_scores`` alone (the one aggregate query of the app);
+- scores: ``ballots.selectors.box_tallies`` alone (the one aggregate query of the app);
 - results: ``ballots.results.box_results_compute`` end to end — the GROUP BY, the greedy
   count of every pool, 20 immutable snapshots with their audit rows.
 
@@ -133,7 +133,8 @@ def measure(box_id: int, runs: int) -> dict:
     from django.db import connection
 
     from ballots.models import BallotBox
-    from ballots.results import box_results_compute, box_scores
+    from ballots.results import box_results_compute
+    from ballots.selectors import box_tallies
 
     box = BallotBox.objects.get(pk=box_id)
 
@@ -150,7 +151,7 @@ def measure(box_id: int, runs: int) -> dict:
     raw()  # warm the cache once for both, so neither pays for the first read
     times = {}
     for _round in range(runs):  # interleaved, so that a busy moment hits both
-        for name, function in (("raw", raw), ("scores", lambda: box_scores(box)),
+        for name, function in (("raw", raw), ("scores", lambda: box_tallies(box)),
                                ("results", results)):
             times.setdefault(name, []).extend(timed(function, 1))
     return times

@@ -75,6 +75,7 @@ class ImportReport:
     errors: list[tuple[int, str]] = field(default_factory=list)  # (line, reason); 0: the file
     created: list[str] = field(default_factory=list)  # references, in file order
     skipped: int = 0
+    sample_lines: list[int] = field(default_factory=list)  # the template's example, left out
 
     @property
     def ok(self) -> bool:
@@ -223,8 +224,28 @@ def _row_key(values: dict, fields: dict) -> str:
     return f"row:{digest[:48]}"
 
 
-def import_read(uploaded_file, edition) -> tuple[list[ImportRow], list[tuple[int, str]]]:
-    """Read and check every row of ``uploaded_file`` for ``edition``; write nothing."""
+# The template's example row: its identifier marks it, and so does its content if the
+# identifier was removed, so that it is never imported as a real proposal.
+SAMPLE_ID = "PRZYKŁAD"
+SAMPLE = {"title": "Ławki w parku", "location": "ul. Parkowa 1",
+          "description": "Dziesięć ławek wzdłuż alejki.",
+          "justification": "Brakuje miejsc do odpoczynku.", "cost": 12000,
+          "applicant": "Jan Kowalski", "email": "jan.kowalski@example.org"}
+
+
+def _is_sample(values: dict) -> bool:
+    if _text(values.get("id")).casefold() == SAMPLE_ID.casefold():
+        return True
+    return all(_text(values.get(key)) == _text(value) for key, value in SAMPLE.items()
+               if key not in ("cost", "email")) and bool(_text(values.get("title")))
+
+
+def import_read(uploaded_file, edition, *, sample_lines: list[int] | None = None
+                ) -> tuple[list[ImportRow], list[tuple[int, str]]]:
+    """Read and check every row of ``uploaded_file`` for ``edition``; write nothing.
+
+    The template's example row is left out; its line goes to ``sample_lines``.
+    """
     try:
         table = _table_read(uploaded_file)
         positions = _header_map(table[0][1])
@@ -235,6 +256,10 @@ def import_read(uploaded_file, edition) -> tuple[list[ImportRow], list[tuple[int
     for line, cells in table[1:]:
         values = {key: cells[index] if index < len(cells) else None
                   for key, index in positions.items()}
+        if _is_sample(values):
+            if sample_lines is not None:
+                sample_lines.append(line)
+            continue
         fields, problems = _row_check(values, pools)
         if problems:
             errors.append((line, " ".join(problems)))
@@ -249,9 +274,12 @@ def import_read(uploaded_file, edition) -> tuple[list[ImportRow], list[tuple[int
 
 
 def import_template_xlsx(edition) -> bytes:
-    """A workbook with the headings, one example row and the edition's pools."""
+    """A workbook with the headings, one example row (marked, never imported) and the
+    edition's pools; money as number cells in the money format."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+
+    from reports.exports import MONEY_FORMAT
 
     workbook = Workbook()
     sheet = workbook.active
@@ -260,15 +288,20 @@ def import_template_xlsx(edition) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     first_pool = edition.pools.first()
-    sheet.append(["1", "Ławki w parku", first_pool.name if first_pool else "", "ul. Parkowa 1",
-                  "Dziesięć ławek wzdłuż alejki.", "Brakuje miejsc do odpoczynku.", "12 000,00",
-                  "Jan Kowalski", "jan.kowalski@example.org"])
+    sheet.append([SAMPLE_ID, SAMPLE["title"], first_pool.name if first_pool else "",
+                  SAMPLE["location"], SAMPLE["description"], SAMPLE["justification"],
+                  SAMPLE["cost"], SAMPLE["applicant"], SAMPLE["email"]])
+    sheet["G2"].number_format = MONEY_FORMAT
+    # Costs typed below the example are numbers in the same format.
+    for row in range(3, MAX_IMPORT_ROWS + 2):
+        sheet.cell(row, 7).number_format = MONEY_FORMAT
     for letter, width in zip("ABCDEFGHI", (8, 40, 20, 25, 50, 50, 14, 25, 30), strict=True):
         sheet.column_dimensions[letter].width = width
     pools = workbook.create_sheet("pule")
     pools.append(["pula", "rodzaj", "kwota"])
     for pool in edition.pools.all():
         pools.append([pool.name, str(pool.get_kind_display()), pool.budget])
+        pools.cell(pools.max_row, 3).number_format = MONEY_FORMAT
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -73,6 +73,9 @@ class Edition(models.Model):
     # The META section of the pabulib file the edition was imported from (open data);
     # empty for an edition run in Wotum. No voter ids are kept.
     imported_meta = models.JSONField(default=dict, blank=True, editable=False)
+    # The PROJECTS and VOTES columns of an imported pabulib file, in its order, so that an
+    # export writes back the file's columns and no others.
+    imported_columns = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -226,6 +229,8 @@ class Proposal(models.Model):
                                    on_delete=models.SET_NULL, related_name="+",
                                    verbose_name=_("entered by"))
     import_key = models.CharField(max_length=100, blank=True, editable=False)
+    # An imported pabulib project's row as read (name, category, selected, latitude …).
+    imported_fields = models.JSONField(default=dict, blank=True, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

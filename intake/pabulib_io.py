@@ -32,15 +32,15 @@ from fractions import Fraction
 from itertools import groupby
 
 from django.db import transaction
-from django.db.models import Count, Sum
 from django.utils import timezone
 
 from audit.services import audit_record
 from audit.transitions import transition_run
 from ballots import pabulib
-from ballots.models import Ballot, Poll, ResultSnapshot, Vote
+from ballots.models import Ballot, Poll, Vote
 from ballots.pesel import age_on
-from ballots.results import box_results_compute
+from ballots.results import box_results_compute, box_results_official
+from ballots.selectors import poll_tally, tally_votes, tally_weight
 from ballots.services import (
     CountedCard,
     ballots_import,
@@ -122,7 +122,9 @@ def _edition_create(election: pabulib.Election, organisation, source: str) -> Ed
         review_ends_at=opens - datetime.timedelta(days=1), voting_starts_at=opens,
         voting_ends_at=_aware(end, datetime.time(23, 59, 59)),
         pesel_required=False, selection_rule="greedy",
-        imported_meta=dict(meta))
+        imported_meta=dict(meta),
+        imported_columns={"projects": list(election.project_columns),
+                          "votes": list(election.vote_columns)})
     longest = max((len(voter.vote) for voter in election.voters), default=1)
     limit = int(meta["max_length"]) if _ascii_number(meta.get("max_length", "")) else longest
     Pool.objects.create(
@@ -142,7 +144,8 @@ def _proposals_create(edition: Edition, election: pabulib.Election, source: str)
             organisation_id=edition.organisation_id, edition=edition, pool=pool, number=number,
             channel=Proposal.Channel.IMPORT, title=title[:200],
             description=title, estimated_cost=cost, verified_cost=cost,
-            applicant_name=edition.organisation.name, import_key=project.id[:100]))
+            applicant_name=edition.organisation.name, import_key=project.id[:100],
+            imported_fields=dict(project.fields)))
     Proposal.objects.bulk_create(proposals)
     # New rows start as drafts (the state machine insists); the city accepted them.
     Proposal.objects.filter(edition=edition).update(state=Proposal.State.ACCEPTED)
@@ -241,10 +244,12 @@ def _number(value) -> str:
 def _meta(edition: Edition, poll: Poll, voters: int, projects: int) -> dict[str, str]:
     box = poll.box
     begin, end = timezone.localdate(box.opens_at or box.created_at), report_day(box)
-    derived = {
-        "num_projects": str(projects), "num_votes": str(voters), "budget": _number(poll.budget),
-        "vote_type": VOTE_TYPE[poll.scoring],
-    }
+    derived = {"num_projects": str(projects), "num_votes": str(voters),
+               "budget": _number(poll.budget)}
+    if not edition.imported_meta.get("vote_type"):
+        # An imported file's own vote type stays (choose-1, scoring are counted as the
+        # nearest Wotum scoring, but the file said what it said).
+        derived["vote_type"] = VOTE_TYPE[poll.scoring]
     meta = dict(edition.imported_meta) or {
         "description": edition.name, "country": "Poland", "unit": edition.organisation.name,
         **({"district": poll.title} if poll.choice_group else {}), "subunit": poll.title,
@@ -263,8 +268,9 @@ def _meta(edition: Edition, poll: Poll, voters: int, projects: int) -> dict[str,
     return meta
 
 
-def _voters(poll: Poll) -> Iterator[pabulib.PabulibVoter]:
-    """Each counted ballot with votes in ``poll``, numbered 1, 2, 3… in casting order."""
+def _voters(poll: Poll, columns: list[str]) -> Iterator[pabulib.PabulibVoter]:
+    """Each counted ballot with votes in ``poll``, numbered 1, 2, 3… in casting order,
+    with the voter ``columns`` only (an imported file's own, or Wotum's)."""
     day = report_day(poll.box)
     order = ("ballot_id", "-weight", "id") if poll.scoring == "ranks" else ("ballot_id", "id")
     rows = (Vote.objects.filter(poll=poll, counts=True, ballot__state__in=VALID)
@@ -277,37 +283,48 @@ def _voters(poll: Poll) -> Iterator[pabulib.PabulibVoter]:
         codes = tuple(row[1] for row in votes)
         weights = tuple(row[2] for row in votes) if points else None
         birth, sex, channel = votes[0][3], votes[0][4], votes[0][5]
-        fields = {"voter_id": str(number), "vote": ",".join(codes),
-                  "age": str(age_on(birth, day)) if birth else "", "sex": sex or "",
-                  "voting_method": "paper" if channel == Ballot.Channel.PAPER else "internet"}
-        if points:
-            fields["points"] = ",".join(str(w) for w in weights)
+        known = {"voter_id": str(number), "vote": ",".join(codes),
+                 "age": str(age_on(birth, day)) if birth else "", "sex": sex or "",
+                 "voting_method": "paper" if channel == Ballot.Channel.PAPER else "internet",
+                 "points": ",".join(str(w) for w in weights) if points else ""}
+        fields = {column: known.get(column, "") for column in columns}
         yield pabulib.PabulibVoter(str(number), codes, weights, fields)
 
 
 def edition_pabulib(edition: Edition, pool: str | None = None) -> pabulib.Election:
-    """The pool's projects, anonymised voters and latest winners as a pabulib election."""
+    """The pool's projects, anonymised voters and winners as a pabulib election.
+
+    An imported edition writes back what its file had: the same columns, and each
+    project's columns as read (category, coordinates, the city's ``selected`` code …),
+    with cost, votes and score from the stored votes. An edition run in Wotum writes
+    Wotum's columns and the winners of its result (published, or its rule's newest).
+    """
     poll = edition_poll(edition, pool)
     options = list(poll.options.order_by("position", "id"))
-    scores = {row["option_id"]: row for row in Vote.objects.filter(poll=poll, counts=True)
-              .values("option_id").annotate(votes=Count("id"), points=Sum("weight"))
-              .order_by()}
-    latest = ResultSnapshot.objects.filter(poll=poll).first()
-    selected = set(latest.data["selected"]) if latest else set()
+    counts = poll_tally(poll, options)
+    official = dict(box_results_official(poll.box)).get(poll)
+    selected = set(official.data["selected"]) if official else set()
+    imported = {pk: fields for pk, fields in Proposal.objects.filter(edition=edition)
+                .values_list("pk", "imported_fields") if fields}
     points = poll.scoring != "votes"
-    columns = ["project_id", "cost", "votes", *(["score"] if points else []), "name",
-               "selected"]
+    columns = edition.imported_columns.get("projects") or [
+        "project_id", "cost", "votes", *(["score"] if points else []), "name", "selected"]
     projects = {}
     for option in options:
-        entry = scores.get(option.pk, {})
-        fields = {"project_id": option.code, "cost": _number(option.cost),
-                  "votes": str(entry.get("votes", 0)), "score": str(entry.get("points") or 0),
-                  "name": option.label, "selected": "1" if option.code in selected else "0"}
+        computed = {"project_id": option.code, "cost": _number(option.cost),
+                    "votes": str(tally_votes(counts, option)),
+                    "score": str(tally_weight(counts, option) if points
+                                 else tally_votes(counts, option)),
+                    "name": option.label, "selected": "1" if option.code in selected else "0"}
+        as_read = imported.get(int(option.source_id)) if option.source_id.isdigit() else None
+        fields = {column: computed[column] if column in ("project_id", "cost", "votes", "score")
+                  or not as_read else as_read.get(column, "") for column in columns}
         projects[option.code] = pabulib.PabulibProject(option.code, Fraction(option.cost or 0),
                                                        fields)
-    voters = list(_voters(poll))
-    vote_columns = ["voter_id", "vote", *(["points"] if poll.scoring == "points" else []),
-                    "age", "sex", "voting_method"]
+    vote_columns = edition.imported_columns.get("votes") or [
+        "voter_id", "vote", *(["points"] if poll.scoring == "points" else []),
+        "age", "sex", "voting_method"]
+    voters = list(_voters(poll, vote_columns))
     return pabulib.Election(_meta(edition, poll, len(voters), len(projects)), projects, voters,
                             columns, vote_columns)
 

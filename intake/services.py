@@ -340,7 +340,7 @@ def proposals_import(*, edition: Edition, actor, uploaded_file) -> ImportReport:
     if refusal:
         report.errors.append((0, refusal))
         return report
-    rows, report.errors = import_read(uploaded_file, edition)
+    rows, report.errors = import_read(uploaded_file, edition, sample_lines=report.sample_lines)
     if report.errors:
         return report
     with transaction.atomic():

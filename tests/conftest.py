@@ -1,5 +1,6 @@
 """Shared fixtures: factories, eager celery inside unit tests, the anymail test backend."""
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -67,7 +68,9 @@ def staff(membership_factory, city):
 # The real pabulib elections beside the repository (../shared/data/pabulib) and pabutools'
 # recorded outcomes for them: a test taking ``pabulib_file`` runs once per file, and is
 # skipped with the reason in a clone without shared/ beside it.
-PABULIB_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "pabulib"
+# WOTUM_PABULIB_DIR points elsewhere (a worktree whose parent has no shared/).
+PABULIB_DIR = Path(os.environ.get("WOTUM_PABULIB_DIR") or
+                   Path(__file__).resolve().parents[2] / "shared" / "data" / "pabulib")
 REFERENCE_DIR = Path(__file__).resolve().parent / "ballots" / "reference"
 PABULIB_MISSING = (f"no pabulib sample files in {PABULIB_DIR} "
                    "(clone shared/ beside the repository)")

@@ -68,6 +68,10 @@ class ProposalImportView(StaffMixin, TemplateView):
                                         "%(first)s … %(last)s.")
                              % {"count": len(report.created), "first": report.created[0],
                                 "last": report.created[-1]})
+        if report.sample_lines:
+            messages.info(request, _("The template's example row (line %(lines)s) was left out: "
+                                     "it is not a proposal.")
+                          % {"lines": ", ".join(str(line) for line in report.sample_lines)})
         if report.skipped:
             messages.info(request, _("Rows already imported earlier, skipped: %(count)d.")
                           % {"count": report.skipped})

@@ -191,6 +191,22 @@ def test_the_template_is_an_xlsx_that_imports_as_it_is(en, edition, clerk):
     workbook = load_workbook(io.BytesIO(response.content))
     assert [c.value for c in workbook["wnioski"][1]][:3] == ["numer", "tytuł", "pula"]
     assert "Śródmieście" in [row[0] for row in workbook["pule"].iter_rows(values_only=True)]
+    sheet = workbook["wnioski"]
+    # Money is a number cell in the money format, not text.
+    assert sheet["G2"].value == 12000 and sheet["G2"].number_format == "#,##0.00"
+    assert isinstance(workbook["pule"]["C2"].value, int | float)
     url = reverse("intake:proposal_import", args=[edition.organisation.slug, edition.pk])
-    en.post(url, {"file": SimpleUploadedFile("t.xlsx", response.content)})
-    assert Proposal.objects.get().title == "Ławki w parku"
+    # The example row as it is: left out with a message, never imported as a proposal.
+    response = en.post(url, {"file": SimpleUploadedFile("t.xlsx", response.content)},
+                       follow=True)
+    assert not Proposal.objects.exists()
+    assert "example row (line 2) was left out" in response.content.decode()
+
+    # A row typed below the example is imported; the example still is not.
+    sheet.append(["7", "Zieleń przy szkole", "Śródmieście", "", "Drzewa i krzewy.", "",
+                  15000.5, "Anna Nowak", ""])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    en.post(url, {"file": SimpleUploadedFile("t.xlsx", buffer.getvalue())})
+    proposal = Proposal.objects.get()
+    assert (proposal.title, str(proposal.estimated_cost)) == ("Zieleń przy szkole", "15000.50")

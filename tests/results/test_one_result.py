@@ -1,6 +1,7 @@
 """Issue 11: the staff page, the public page and results.xlsx show one and the same result,
 with the reasons and the rule's name in Polish."""
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -110,3 +111,5 @@ def test_equal_shares_reasons_are_polish(client, voting, staff):
     reasons = " ".join(row[11] for row in rows[1:])
     assert "metodą równych udziałów" in reasons
     assert "selected" not in reasons and "supporters" not in reasons
+    # Polish numbers: a decimal comma ("≈171 428,57 zł"), never a decimal point.
+    assert "," in reasons and not re.search(r"\d\.\d", reasons)

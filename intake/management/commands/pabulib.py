@@ -30,7 +30,7 @@ from typing import Any, ClassVar
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ballots import pabulib
+from ballots import pabulib, rules
 from ballots.counting import Number
 from ballots.results import poll_outcome
 
@@ -57,7 +57,7 @@ class Select(Subcommand):
         parser.add_argument("file", metavar="FILE.pb", help="a pabulib file")
         parser.add_argument(
             "--rule",
-            choices=pabulib.RULES,
+            choices=rules.names("budget"),
             default="greedy",
             help="greedy honours the file's META (threshold, no-skip); default: greedy",
         )
@@ -130,7 +130,7 @@ class Results(Subcommand):
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("edition", metavar="EDITION", help="the edition's id")
-        parser.add_argument("--rule", choices=pabulib.RULES, default=None,
+        parser.add_argument("--rule", choices=rules.names("budget"), default=None,
                             help="default: the edition's selection rule")
         parser.add_argument("--pool", default=None,
                             help="one pool's name or poll id (default: every pool)")
