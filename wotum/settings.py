@@ -9,6 +9,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from wotum.logs import mask_log_records
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Relative paths are taken from the project folder, whatever the working directory.
 VAR_DIR = BASE_DIR / os.environ.get("WOTUM_VAR_DIR", "var")
@@ -290,6 +292,8 @@ if env_bool("BEHIND_HTTPS_PROXY"):
     # Only behind a proxy that sets (and never passes through) X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Link tokens, PESELs and e-mail addresses are masked in every log record (wotum/logs.py).
+mask_log_records()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
