@@ -214,6 +214,10 @@ ANYMAIL = {
        if "SENDGRID_API_KEY" in os.environ else {}),
     **({"MAILGUN_API_KEY": os.environ["MAILGUN_API_KEY"]}
        if "MAILGUN_API_KEY" in os.environ else {}),
+    # Mailgun signs its webhooks with this key (Sending → Webhooks → HTTP webhook signing
+    # key); without it the bounce webhook is not mounted (notifications.webhooks).
+    **({"MAILGUN_WEBHOOK_SIGNING_KEY": os.environ["MAILGUN_WEBHOOK_SIGNING_KEY"]}
+       if os.environ.get("MAILGUN_WEBHOOK_SIGNING_KEY") else {}),
 }
 # Keep rendered bodies after sending so that the demo outbox can show them. Off in
 # production: bodies carry one-time links and are wiped once the message is sent.
