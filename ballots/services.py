@@ -39,7 +39,8 @@ def box_refusal(box: BallotBox, now=None) -> str | None:
     """Why cards cannot be requested or cast in ``box`` now; None while voting is open."""
     closed = window_closed_reason(is_open_state=box.state == BallotBox.State.OPEN,
                                   is_past_state=box.state == BallotBox.State.CLOSED,
-                                  starts=box.opens_at, ends=box.closes_at, now=now)
+                                  starts=box.opens_at, ends=box.closes_at, now=now,
+                                  closed_at=box.closed_at)
     if closed is None:
         return None
     reason, moment = closed
@@ -357,7 +358,7 @@ def box_close(*, box: BallotBox, actor) -> int:
         if box.state != BallotBox.State.OPEN:
             return 0
         box.close()
-        box.save(update_fields=["state"])
+        box.save(update_fields=["state", "closed_at"])
         for poll in box.polls.filter(state="open"):
             poll.close()
             poll.save(update_fields=["state"])
