@@ -232,6 +232,8 @@ WOTUM_HASH_KEY = os.environ.get("WOTUM_HASH_KEY") or (f"wotum-hash:{SECRET_KEY}"
 RATELIMIT_FAIL_OPEN = True
 # Voting-link requests per client address (django-ratelimit's rate syntax).
 WOTUM_LINK_RATE = os.environ.get("WOTUM_LINK_RATE", "30/10m")
+# Unsubmitted proposal drafts one account may keep (a bound on what one account can store).
+WOTUM_MAX_DRAFTS_PER_ACCOUNT = int(os.environ.get("WOTUM_MAX_DRAFTS_PER_ACCOUNT", "20"))
 # The public base URL used in e-mailed links.
 WOTUM_BASE_URL = os.environ.get("WOTUM_BASE_URL", "http://127.0.0.1:8000")
 
