@@ -1,7 +1,6 @@
 """A cap on drafts per account: one account cannot fill the database with drafts."""
 import pytest
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 
 from intake.models import Proposal
 from intake.services import proposal_create
