@@ -15,7 +15,7 @@ def _login(ip: str, email: str, password: str):
 def test_failures_from_an_attackers_address_do_not_lock_the_owner_out(user_factory, password):
     cache.clear()
     victim = user_factory(email="burmistrz@example.org")
-    attempts = [_login("203.0.113.9", victim.email, "guess-%d" % n).status_code
+    attempts = [_login("203.0.113.9", victim.email, f"guess-{n}").status_code
                 for n in range(8)]
     assert "Zbyt wiele nieudanych prób" in _login("203.0.113.9", victim.email,
                                                      password).content.decode()
