@@ -11,7 +11,9 @@ import re
 
 # A path segment or parameter value of 20+ URL-safe characters: one-time voting links
 # (43), allauth's e-mail confirmation and password reset keys, signed values.
-_TOKEN = re.compile(r"(?<![A-Za-z0-9_\-:])[A-Za-z0-9_\-:]{20,}(?![A-Za-z0-9_\-:])")
+# (Not ":", which Django's signed values put between their parts: the signature part
+# alone is long enough to be masked, and a timestamp like 2026-12-02T18:15:35 is kept.)
+_TOKEN = re.compile(r"(?<![A-Za-z0-9_\-])[A-Za-z0-9_\-]{20,}(?![A-Za-z0-9_\-])")
 # Names in code are kept (a task, a class): words in snake_case or CamelCase. A random
 # token is one of those with a negligible chance.
 _NAME = re.compile(r"[a-z_]+|(?:[A-Z][a-z]+)+")
