@@ -1,8 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+from .services import user_anonymise
 
 
 @admin.register(User)
@@ -17,3 +18,17 @@ class UserAdmin(BaseUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+    actions = ["anonymise"]
+
+    def has_delete_permission(self, request, obj=None):
+        # The audit trail refers to accounts: they are anonymised, never deleted.
+        return False
+
+    @admin.action(description=_("Anonymise the selected users (erasure request)"),
+                  permissions=["change"])
+    def anonymise(self, request, queryset):
+        for user in queryset:
+            user_anonymise(user=user, actor=request.user)
+        self.message_user(request, _("%(count)d users anonymised.") % {"count": len(queryset)},
+                          messages.SUCCESS)

@@ -37,7 +37,9 @@ class AuditRecord(models.Model):
     created_at = models.DateTimeField(_("when"))
     # Indexed only where set (see Meta): most rows, one per cast card, have no actor.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        # PROTECT: SET_NULL would UPDATE the append-only rows. Accounts are anonymised
+        # instead (accounts.services.user_anonymise).
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
         related_name="+", verbose_name=_("who"), db_index=False,
     )
     actor_label = models.CharField(_("who"), max_length=254)

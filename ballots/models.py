@@ -7,6 +7,7 @@ votes belong to named voters. Every vote, whatever the process, is a ``Vote`` fo
 """
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow.fsm import FSMField
 
@@ -49,6 +50,8 @@ class BallotBox(models.Model):
                      enforce_initial=True)
     opens_at = models.DateTimeField(_("opens"), null=True, blank=True)
     closes_at = models.DateTimeField(_("closes"), null=True, blank=True)
+    # When it was actually closed (early or late), which refusals quote, not the plan.
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     cards_per_email = models.PositiveSmallIntegerField(_("cards per e-mail address"), default=3)
     pesel_required = models.BooleanField(_("check PESEL"), default=True)
     minimum_age = models.PositiveSmallIntegerField(_("minimum age"), default=16)
@@ -77,6 +80,7 @@ class BallotBox(models.Model):
                       permission=_staff("ballots.manage_ballotbox"))
     def close(self):
         """Close the box: nothing more is cast."""
+        self.closed_at = timezone.now()
 
 
 class Poll(models.Model):

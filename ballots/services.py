@@ -40,7 +40,8 @@ def box_refusal(box: BallotBox, now=None) -> str | None:
     """Why cards cannot be requested or cast in ``box`` now; None while voting is open."""
     closed = window_closed_reason(is_open_state=box.state == BallotBox.State.OPEN,
                                   is_past_state=box.state == BallotBox.State.CLOSED,
-                                  starts=box.opens_at, ends=box.closes_at, now=now)
+                                  starts=box.opens_at, ends=box.closes_at, now=now,
+                                  closed_at=box.closed_at)
     if closed is None:
         return None
     reason, moment = closed

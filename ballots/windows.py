@@ -12,15 +12,21 @@ def format_moment(value) -> str:
 
 
 def window_closed_reason(*, is_open_state: bool, is_past_state: bool, starts, ends,
-                         now=None) -> tuple[str, object] | None:
+                         now=None, closed_at=None) -> tuple[str, object] | None:
     """None while open; otherwise ``(reason, date)`` with reason one of ``closed_on``,
-    ``closed``, ``opens_on``, ``not_open`` and the date it names (or None)."""
+    ``closed``, ``opens_on``, ``not_open`` and the date it names (or None).
+
+    A window closed by hand names ``closed_at``, when it really closed, never a planned
+    end still to come."""
     now = now or timezone.now()
     within_dates = (starts is None or starts <= now) and (ends is None or now < ends)
     if is_open_state and within_dates:
         return None
-    if (ends is not None and now >= ends) or is_past_state:
-        return ("closed_on", ends) if ends is not None else ("closed", None)
+    ended = ends is not None and now >= ends
+    if ended or is_past_state:
+        moment = closed_at if is_past_state and closed_at is not None else (
+            ends if ended else None)
+        return ("closed_on", moment) if moment is not None else ("closed", None)
     if starts is not None and starts > now:
         return "opens_on", starts
     return "not_open", None

@@ -1,5 +1,12 @@
-"""Which attachment files are accepted (PB-6): by extension and by their first bytes."""
+"""Which attachment files are accepted (PB-6): by extension and by their content.
+
+Zip-based formats (docx, xlsx, odt, ods) are checked for what they expand to before any
+member is read: a 2 MB file can hold gigabytes ("zip bomb"), and ``namelist()`` says nothing
+of sizes. The sizes checked are the ones the archive declares, and Python's zipfile never
+reads a member past its declared size.
+"""
 import math
+import re
 import zipfile
 from pathlib import PurePath
 
@@ -32,6 +39,13 @@ _MAGIC = {
 }
 # Zip-based formats: a member that only that format has.
 _ZIP_MEMBER = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
+# What an accepted office file may expand to, and how many members it may have.
+MAX_EXPANDED_MB = 100
+MAX_MEMBERS = 2000
+# A PDF: the version header, at least one object, and the end-of-file marker near the end.
+_PDF_HEADER = re.compile(rb"%PDF-[12]\.[0-9]")
+_PDF_OBJECT = re.compile(rb"[0-9]+\s+[0-9]+\s+obj\b")
+_PDF_TAIL_BYTES = 2048
 _OPENDOCUMENT = {"odt": b"application/vnd.oasis.opendocument.text",
                  "ods": b"application/vnd.oasis.opendocument.spreadsheet"}
 
@@ -40,21 +54,52 @@ def extension_of(name: str) -> str:
     return PurePath(name or "").suffix.lower().lstrip(".")
 
 
+class ArchiveTooLarge(ValueError):
+    """The archive expands beyond the limits."""
+
+
+def zip_limits_check(archive: zipfile.ZipFile, *, max_expanded_mb: int = MAX_EXPANDED_MB,
+                     max_members: int = MAX_MEMBERS) -> None:
+    """Raise ArchiveTooLarge if ``archive`` has too many members or expands too far."""
+    members = archive.infolist()
+    if len(members) > max_members:
+        raise ArchiveTooLarge(f"{len(members)} members")
+    if sum(member.file_size for member in members) > max_expanded_mb * 1024 * 1024:
+        raise ArchiveTooLarge("expands too far")
+
+
 def _zip_matches(uploaded_file, extension: str) -> bool:
     try:
         with zipfile.ZipFile(uploaded_file) as archive:
+            zip_limits_check(archive)
             if extension in _ZIP_MEMBER:
                 return _ZIP_MEMBER[extension] in archive.namelist()
             with archive.open("mimetype") as member:
                 return member.read(100).strip() == _OPENDOCUMENT[extension]
-    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError):
+    except ArchiveTooLarge:
+        raise
+    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, EOFError):
         return False
+
+
+def _pdf_matches(uploaded_file) -> bool:
+    """More than the first bytes: a header, an object and the end-of-file marker."""
+    uploaded_file.seek(0)
+    head = uploaded_file.read(1024)
+    size = uploaded_file.size or 0
+    uploaded_file.seek(max(0, size - _PDF_TAIL_BYTES))
+    tail = uploaded_file.read(_PDF_TAIL_BYTES)
+    uploaded_file.seek(0)
+    return (_PDF_HEADER.match(head) is not None and b"%%EOF" in tail
+            and _PDF_OBJECT.search(head + tail) is not None)
 
 
 def _content_matches(uploaded_file, extension: str) -> bool:
     uploaded_file.seek(0)
     head = uploaded_file.read(16)
     uploaded_file.seek(0)
+    if extension == "pdf":
+        return _pdf_matches(uploaded_file)
     if extension in _MAGIC:
         return head.startswith(_MAGIC[extension])
     if not head.startswith(b"PK\x03\x04"):
@@ -83,7 +128,15 @@ def attachment_type_check(uploaded_file) -> str:
     """
     name = uploaded_file.name or ""
     extension = attachment_extension_check(name)
-    if not _content_matches(uploaded_file, extension):
+    try:
+        matches = _content_matches(uploaded_file, extension)
+    except ArchiveTooLarge:
+        raise ValidationError(
+            _("The file “%(name)s” was refused: unpacked, it would take more than %(max)d MB "
+              "or hold more than %(members)d parts. Save it again without embedded media, "
+              "or as PDF.") % {"name": name, "max": MAX_EXPANDED_MB, "members": MAX_MEMBERS},
+            code="file_expands") from None
+    if not matches:
         raise ValidationError(
             _("The file “%(name)s” is not a real %(type)s file; its content does not match "
               "its name.") % {"name": name, "type": extension.upper()}, code="file_content")

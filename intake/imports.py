@@ -15,11 +15,16 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .files import extension_of, megabytes
+from .files import ArchiveTooLarge, extension_of, megabytes, zip_limits_check
 from .money import amount_parse
 
 MAX_IMPORT_MB = 5
 MAX_IMPORT_ROWS = 2000
+# Bounds on what an xlsx may expand to before openpyxl reads it (its shared strings are
+# read whole, even in read-only mode), and on the cells read per row.
+MAX_IMPORT_EXPANDED_MB = 40
+MAX_IMPORT_MEMBERS = 200
+MAX_IMPORT_COLUMNS = 40
 
 
 @dataclass(frozen=True)
@@ -122,13 +127,27 @@ def _xlsx_rows(data: bytes) -> list[tuple[int, list]]:
     if not data.startswith(b"PK\x03\x04"):
         raise unreadable
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            zip_limits_check(archive, max_expanded_mb=MAX_IMPORT_EXPANDED_MB,
+                             max_members=MAX_IMPORT_MEMBERS)
+    except ArchiveTooLarge:
+        raise ImportFileError(_("The workbook unpacks to more than %(max)d MB or has more "
+                                "than %(members)d parts; it cannot be a list of proposals. "
+                                "Save the sheet alone as a new workbook or as CSV.")
+                              % {"max": MAX_IMPORT_EXPANDED_MB,
+                                 "members": MAX_IMPORT_MEMBERS}) from None
+    except zipfile.BadZipFile as error:
+        raise unreadable from error
+    try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError,
             TypeError) as error:
         raise unreadable from error
     try:
         rows = []
-        for number, row in enumerate(workbook.worksheets[0].iter_rows(values_only=True), 1):
+        sheet = workbook.worksheets[0]
+        for number, row in enumerate(sheet.iter_rows(values_only=True,
+                                                     max_col=MAX_IMPORT_COLUMNS), 1):
             rows.append((number, list(row)))
             if number > MAX_IMPORT_ROWS + 1:
                 break

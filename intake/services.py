@@ -1,4 +1,6 @@
 """Writes for editions and proposals. Views, forms, tasks and imports call these."""
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -195,11 +197,26 @@ def proposal_create(*, edition: Edition, actor, fields: dict,
                         import_key=import_key)
     _fields_assign(proposal, fields)
     with transaction.atomic():
+        if channel == Proposal.Channel.ONLINE:
+            _drafts_cap_check(applicant)
         proposal.full_clean()
         proposal.save()
         audit_record(action="proposal.create", actor=actor, obj=proposal,
                      to_state=proposal.state, details={"channel": channel})
     return proposal
+
+
+def _drafts_cap_check(applicant) -> None:
+    """Refuse a new draft past WOTUM_MAX_DRAFTS_PER_ACCOUNT unsubmitted ones.
+
+    The applicant's row is locked first, so that concurrent requests count one by one.
+    """
+    get_user_model().objects.select_for_update().filter(pk=applicant.pk).first()
+    limit = settings.WOTUM_MAX_DRAFTS_PER_ACCOUNT
+    if Proposal.objects.filter(applicant=applicant, state=Proposal.State.DRAFT).count() >= limit:
+        raise ValidationError(
+            _("You already have %(max)d unsubmitted drafts. Submit or delete one of them "
+              "before you start another.") % {"max": limit}, code="drafts_cap")
 
 
 def _editable_check(proposal: Proposal, actor) -> None:

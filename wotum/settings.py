@@ -9,6 +9,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from wotum.logs import mask_log_records
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Relative paths are taken from the project folder, whatever the working directory.
 VAR_DIR = BASE_DIR / os.environ.get("WOTUM_VAR_DIR", "var")
@@ -213,6 +215,10 @@ ANYMAIL = {
        if "SENDGRID_API_KEY" in os.environ else {}),
     **({"MAILGUN_API_KEY": os.environ["MAILGUN_API_KEY"]}
        if "MAILGUN_API_KEY" in os.environ else {}),
+    # Mailgun signs its webhooks with this key (Sending → Webhooks → HTTP webhook signing
+    # key); without it the bounce webhook is not mounted (notifications.webhooks).
+    **({"MAILGUN_WEBHOOK_SIGNING_KEY": os.environ["MAILGUN_WEBHOOK_SIGNING_KEY"]}
+       if os.environ.get("MAILGUN_WEBHOOK_SIGNING_KEY") else {}),
 }
 # Keep rendered bodies after sending so that the demo outbox can show them. Off in
 # production: bodies carry one-time links and are wiped once the message is sent.
@@ -227,6 +233,8 @@ WOTUM_HASH_KEY = os.environ.get("WOTUM_HASH_KEY") or (f"wotum-hash:{SECRET_KEY}"
 RATELIMIT_FAIL_OPEN = True
 # Voting-link requests per client address (django-ratelimit's rate syntax).
 WOTUM_LINK_RATE = os.environ.get("WOTUM_LINK_RATE", "30/10m")
+# Unsubmitted proposal drafts one account may keep (a bound on what one account can store).
+WOTUM_MAX_DRAFTS_PER_ACCOUNT = int(os.environ.get("WOTUM_MAX_DRAFTS_PER_ACCOUNT", "20"))
 # The public base URL used in e-mailed links.
 WOTUM_BASE_URL = os.environ.get("WOTUM_BASE_URL", "http://127.0.0.1:8000")
 # The name e-mails and page titles give the service (allauth's "Hello from …").
@@ -298,6 +306,8 @@ if env_bool("BEHIND_HTTPS_PROXY"):
     # Only behind a proxy that sets (and never passes through) X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Link tokens, PESELs and e-mail addresses are masked in every log record (wotum/logs.py).
+mask_log_records()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from notifications.webhooks import webhook_urlpatterns
+
 from . import views
 
 handler400 = "wotum.views.bad_request"
@@ -20,7 +22,7 @@ urlpatterns = [
     path("org/", include("audit.urls")),
     path("org/", include("organisations.urls")),
     path("", include("notifications.urls")),
-    path("anymail/", include("anymail.urls")),
+    path("anymail/", include(webhook_urlpatterns())),
     path("admin/", admin.site.urls),
 ]
 

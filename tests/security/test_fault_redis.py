@@ -55,6 +55,7 @@ def test_a_stored_card_is_acknowledged_while_the_broker_is_down(
     monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
     # The namespaced key: the one celery reads first.
     monkeypatch.setitem(celery_app.conf, "CELERY_BROKER_URL", f"{redis_server.url}/1")
+    monkeypatch.setenv("CELERY_BROKER_URL", f"{redis_server.url}/1")  # read before settings
     monkeypatch.setattr(celery_app, "_pool", None)  # connections made from the new URL
     monkeypatch.setattr(celery_app.amqp, "_producer_pool", None)
     monkeypatch.setattr("notifications.services._next_nudge", 0.0)

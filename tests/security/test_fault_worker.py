@@ -27,6 +27,7 @@ def worker_on(tmp_path, redis_server, monkeypatch):  # noqa: F811
     broker = f"{redis_server.url}/0"
     # The namespaced key: the one celery reads first.
     monkeypatch.setitem(celery_app.conf, "CELERY_BROKER_URL", broker)
+    monkeypatch.setenv("CELERY_BROKER_URL", broker)  # celery reads it before its settings
     monkeypatch.setattr(celery_app, "_pool", None)
     monkeypatch.setattr(celery_app.amqp, "_producer_pool", None)
     sent_log, log_path = tmp_path / "sent.log", tmp_path / "worker.log"
