@@ -306,6 +306,15 @@ class Proposal(models.Model):
     def return_on_merit(self):
         """Return to the applicant for correction during merit review."""
 
+    def _timetable_only(self, user) -> bool:
+        # A lapse follows from a date, never from a person's decision.
+        return False
+
+    @state.transition(source=State.RETURNED, target=State.REJECTED,
+                      label=_("Reject: not corrected in time"), permission=_timetable_only)
+    def lapse(self):
+        """Reject a returned proposal whose correction deadline passed (run by the timetable)."""
+
     @state.transition(source=State.ACCEPTED, target=State.ON_BALLOT, label=_("Place on ballot"),
                       permission=_can("intake.manage_edition"))
     def place_on_ballot(self):

@@ -55,34 +55,6 @@ def edition_move(*, edition: Edition, transition: str, actor) -> Edition:
     return Edition.objects.get(pk=moved.pk)
 
 
-# The scheduled job: a phase's end date moves the edition on.
-_SCHEDULE = [
-    (Edition.State.DRAFT, "intake_starts_at", "open_intake"),
-    (Edition.State.INTAKE, "intake_ends_at", "start_review"),
-    (Edition.State.REVIEW, "voting_starts_at", "open_voting"),
-    (Edition.State.VOTING, "voting_ends_at", "close"),
-]
-
-
-def editions_advance_due(now=None) -> list[tuple[int, str, str]]:
-    """Move every edition whose phase date has come; return (id, transition, outcome) rows.
-
-    A blocked move (say, review tasks still open) stays where it is and is reported; the
-    audit trail shows who moved what: the system.
-    """
-    now = now or timezone.now()
-    report = []
-    for state, date_field, transition in _SCHEDULE:
-        due = Edition.objects.filter(state=state, **{f"{date_field}__lte": now})
-        for edition in due:
-            try:
-                edition_move(edition=edition, transition=transition, actor=None)
-                report.append((edition.pk, transition, "moved"))
-            except PhaseBlocked as blocked:
-                report.append((edition.pk, transition, "; ".join(blocked.blockers)))
-    return report
-
-
 def edition_save(*, organisation, actor, fields: dict, pools: list[dict],
                  edition: Edition | None = None) -> Edition:
     """Create or change an edition and its pools as one audited step.

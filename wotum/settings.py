@@ -245,8 +245,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
-    # Phase dates move editions along; a minute is fine-grained enough for a civic calendar.
-    "editions-advance-due": {"task": "intake.tasks.editions_advance_due_task", "schedule": 60.0},
+    # The timetable (phase dates, correction deadlines) moves processes along; a minute is
+    # fine-grained enough for a civic calendar.
+    "timetable-run": {"task": "workflows.tasks.timetable_run_task", "schedule": 60.0},
     # E-mail is sent on a nudge from the web process; this catches a nudge that was lost.
     "emails-deliver-queued": {"task": "notifications.tasks.email_deliver_queued",
                               "schedule": 60.0},
