@@ -83,3 +83,33 @@ def test_the_card_works_with_the_keyboard_alone(page, live_server, open_box):
     page.keyboard.press("Space")
     page.keyboard.press("Tab")
     expect(page.get_by_label("Nie głosuję na projekt lokalny")).to_be_checked()
+
+
+def test_a_card_with_a_pesel_that_already_voted_is_shown_as_invalid_not_accepted(
+        page, live_server, open_box, axe):
+    from django.test import Client
+
+    from tests.voting.conftest import issue_token
+    from tests.voting.test_casting import _vote_by_link
+
+    _vote_by_link(Client(), open_box, "pierwsza@example.org", pesel=PESEL_2002_F)
+    token = issue_token(open_box, "druga@example.org")
+    page.goto(f"{live_server.url}/vote/card/{token}/")
+    page.get_by_text("Chwałowice", exact=True).click()
+    page.get_by_label("Projekt Chwałowice 4").check()
+    page.get_by_label("Nie głosuję na projekt ogólnomiejski").check()
+    for label in ("Ukończyłem/łam 16 lat.", "Jestem mieszkańcem/mieszkanką tej gminy.",
+                  "Dane, które zawarłem/łam", "Wyrażam zgodę"):
+        page.get_by_label(label).check()
+    page.get_by_label("Numer PESEL").fill(PESEL_2002_F)
+    page.get_by_role("button", name="Wyślij").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Twoja karta została zapisana jako nieważna")
+    expect(page.get_by_test_id("invalid")).to_contain_text(
+        "Głos z tym numerem PESEL został już oddany w tym głosowaniu.")
+    expect(page.get_by_test_id("invalid")).to_contain_text("nie jest liczona w wynikach")
+    expect(page.get_by_text("dziękujemy za wypełnienie ankiety")).to_have_count(0)
+    expect(page.get_by_text("została policzona")).to_have_count(0)
+    page.screenshot(path="/tmp/pbux/invalid_card_phone.png", full_page=True)
+    axe(page)
