@@ -1,13 +1,16 @@
 """Writes for editions and proposals. Views, forms, tasks and imports call these."""
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from viewflow.fsm import TransitionNotAllowed
 
 from audit.services import audit_record
 from audit.transitions import transition_run
+from notifications.services import email_queue_template
 
 from . import phases, selectors, voting
 from .files import attachment_extension_check, attachment_type_check, megabytes
@@ -243,7 +246,27 @@ def proposal_submit(*, proposal: Proposal, actor) -> Proposal:
         submitted = transition_run(current, "submit", actor=actor, save_fields=fields)
         # Other apps (the review workflow) follow submissions in this same transaction.
         proposal_submitted.send(sender=Proposal, proposal=submitted, actor=actor)
+        _submission_confirm(submitted)
         return submitted
+
+
+def _submission_confirm(proposal: Proposal) -> None:
+    """Queue the applicant's confirmation: the number, and what happens next."""
+    address = (proposal.applicant.email if proposal.applicant_id else "") \
+        or proposal.applicant_email
+    if not address:
+        return
+    url = ""
+    if proposal.applicant_id:  # only an account can open the proposal's page
+        url = settings.WOTUM_BASE_URL.rstrip("/") + reverse("intake:proposal_detail",
+                                                            args=[proposal.pk])
+    email_queue_template(
+        to=address, template="intake/email/submitted", kind="proposal_submitted",
+        organisation=proposal.organisation_id, language=settings.LANGUAGE_CODE,
+        context={"reference": proposal.reference, "title": proposal.title,
+                 "edition": proposal.edition.name, "proposal_url": url,
+                 "submitted": formats.date_format(timezone.localtime(proposal.submitted_at),
+                                                  "j E Y, H:i")})
 
 
 def attachment_add(*, proposal: Proposal, uploaded_file, actor) -> Attachment:
