@@ -113,3 +113,28 @@ def test_a_card_with_a_pesel_that_already_voted_is_shown_as_invalid_not_accepted
     expect(page.get_by_text("została policzona")).to_have_count(0)
     page.screenshot(path="/tmp/pbux/invalid_card_phone.png", full_page=True)
     axe(page)
+
+
+def _luminance(rgb: str) -> float:
+    import re
+
+    channels = [int(c) / 255 for c in re.findall(r"\d+", rgb)[:3]]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(one: str, other: str) -> float:
+    light, dark = sorted([_luminance(one), _luminance(other)], reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_checkbox_and_radio_borders_reach_3_to_1_against_the_page(page, live_server, open_box):
+    from tests.voting.conftest import issue_token
+
+    token = issue_token(open_box, "kontrast@example.org")
+    page.goto(f"{live_server.url}/vote/card/{token}/")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    for kind in ("checkbox", "radio"):
+        border = page.locator(f"input[type={kind}].form-check-input").first.evaluate(
+            "el => getComputedStyle(el).borderTopColor")
+        assert _contrast(border, background) >= 3, (kind, border, background)
