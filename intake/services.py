@@ -47,7 +47,8 @@ def edition_move(*, edition: Edition, transition: str, actor) -> Edition:
         raise PhaseBlocked(blockers)
     try:
         with transaction.atomic():
-            moved = transition_run(edition, transition, actor=actor)
+            moved = transition_run(edition, transition, actor=actor,
+                                   save_fields=_phase_dates_now(edition, transition))
             if transition == "open_voting":
                 voting.edition_ballot_prepare(edition=moved, actor=actor)
             elif transition == "close":
@@ -56,6 +57,29 @@ def edition_move(*, edition: Edition, transition: str, actor) -> Edition:
         raise PhaseBlocked([_("The edition is in the phase “%(phase)s”; this step is not "
                               "possible now.") % {"phase": edition.get_state_display()}]) from error
     return Edition.objects.get(pk=moved.pk)
+
+
+# transition -> the date it makes true: a phase moved by hand (or late) moves its date too.
+PHASE_DATE_OF = {"open_intake": "intake_starts_at", "start_review": "intake_ends_at",
+                 "open_voting": "voting_starts_at", "close": "voting_ends_at"}
+
+
+def _phase_dates_now(edition: Edition, transition: str) -> dict:
+    """The phase date to set to now, so every page quotes when it really happened.
+
+    Closing intake early, say, makes "intake closes" now, not the planned date that
+    has not come; a date already past (the timetable moved it on time) stays as planned.
+    """
+    field, now = PHASE_DATE_OF.get(transition), timezone.now()
+    if field is None:
+        return {}
+    planned = getattr(edition, field)
+    if planned is not None and planned <= now:
+        return {}
+    changes = {field: now}
+    if transition == "open_voting" and edition.voting_ends_at and edition.voting_ends_at <= now:
+        changes["voting_ends_at"] = None  # never a vote that ended before it opened
+    return changes
 
 
 def edition_save(*, organisation, actor, fields: dict, pools: list[dict],

@@ -3,6 +3,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone, translation
 from freezegun import freeze_time
 
@@ -118,3 +119,32 @@ def test_the_celery_beat_task_runs_the_scheduler(dated_edition):
         timetable_run_task.delay()  # eager in unit tests; tests/worker runs a real one
     dated_edition.refresh_from_db()
     assert dated_edition.state == Edition.State.INTAKE
+
+
+@pytest.mark.django_db
+def test_closing_intake_early_moves_the_date_every_page_quotes(dated_edition, client, staff):
+    with freeze_time("2026-05-10 12:00:00"):
+        edition_move(edition=dated_edition, transition="open_intake", actor=None)
+    with freeze_time("2026-05-20 10:00:00"):
+        moved = edition_move(edition=Edition.objects.get(pk=dated_edition.pk),
+                             transition="start_review", actor=None)
+    assert moved.intake_ends_at == _dt(2026, 5, 20, 12, 0)  # 10:00 UTC
+    assert moved.intake_starts_at == _dt(2026, 5, 1, 0, 0)  # already past: as planned
+    with translation.override("pl"), freeze_time("2026-05-21 08:00:00"):
+        assert moved.refusal("intake") == "Nabór wniosków zakończył się 20 maja 2026, 12:00."
+    client.force_login(staff())
+    page = client.get(reverse("intake:edition_detail", args=[moved.organisation.slug, moved.pk]))
+    assert "20 maja 2026" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_opening_the_vote_early_opens_it_now_on_the_edition_and_its_ballot_box(dated_edition):
+    with freeze_time("2026-05-10 12:00:00"):
+        edition = edition_move(edition=dated_edition, transition="open_intake", actor=None)
+        edition = edition_move(edition=edition, transition="start_review", actor=None)
+    with freeze_time("2026-06-01 12:00:00"):
+        edition = edition_move(edition=edition, transition="open_voting", actor=None)
+        assert edition.voting_starts_at == timezone.now()
+        assert edition.ballot_box.opens_at == edition.voting_starts_at
+        assert edition.ballot_box.closes_at == edition.voting_ends_at
+        assert edition.refusal("voting") is None
