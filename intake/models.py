@@ -57,6 +57,13 @@ class Edition(models.Model):
     selection_rule = models.CharField(_("selection rule"), max_length=30,
                                       choices=SelectionRule.choices, default=SelectionRule.GREEDY)
 
+    # Preliminary results shown while people still vote could sway the vote: off unless the
+    # edition's rules allow it.
+    preliminary_results_during_voting = models.BooleanField(
+        _("publish preliminary results while the vote is open"), default=False,
+        help_text=_("Only if the edition's rules allow it: results shown during the vote "
+                    "may sway it."))
+
     last_proposal_number = models.PositiveIntegerField(default=0, editable=False)
     # Created when the edition enters voting: the polls, projects and cards of its vote.
     ballot_box = models.OneToOneField("ballots.BallotBox", null=True, blank=True,

@@ -20,7 +20,8 @@ from .signals import proposal_submitted
 
 EDITION_FIELDS = ("name", "year", *Edition.PHASE_DATES, "max_proposals_per_applicant",
                   "max_attachments_per_proposal", "max_attachment_mb", "ballots_per_email",
-                  "pesel_required", "minimum_voter_age", "selection_rule")
+                  "pesel_required", "minimum_voter_age", "selection_rule",
+                  "preliminary_results_during_voting")
 POOL_FIELDS = ("kind", "name", "budget", "choices_per_ballot", "position")
 PROPOSAL_FIELDS = ("title", "pool", "location", "description", "justification",
                    "estimated_cost", "applicant_name", "applicant_email")
