@@ -15,7 +15,11 @@ def rybnik_vote(demo_people):
     from organisations.models import Organisation
 
     clerk = User.objects.get(email="clerk@wotum.localhost")
-    return voting_make(Organisation.objects.get(slug="rybnik"), clerk)
+    edition = voting_make(Organisation.objects.get(slug="rybnik"), clerk)
+    # This edition's rules allow preliminary results during the vote.
+    edition.preliminary_results_during_voting = True
+    edition.save(update_fields=["preliminary_results_during_voting"])
+    return edition
 
 
 def test_administrator_follows_the_vote_and_publishes_the_results(
@@ -42,6 +46,8 @@ def test_administrator_follows_the_vote_and_publishes_the_results(
     expect(page.get_by_test_id("run-state")).to_have_text("gotowe")
     axe(page)
     page.get_by_role("button", name="Opublikuj wstępne wyniki").click()
+    expect(page.get_by_test_id("confirm-consequence")).to_be_visible()
+    page.get_by_role("button", name="Opublikuj wstępne wyniki").click()  # confirmed
     expect(page.get_by_test_id("published")).to_be_visible()
 
     page.get_by_role("link", name="Publiczna strona wyników").first.click()
