@@ -28,6 +28,7 @@ def test_the_applicant_sees_the_justification_of_a_rejection(client, reviewing, 
     decide(people.formal, reviewing, "rejected", justification="Teren nie należy do miasta.")
     html = _page(client, people.applicant, reviewing)
     assert "Teren nie należy do miasta." in html and 'data-testid="returned"' not in html
+    assert "Ocena wniosku" in html
 
 
 def test_staff_opening_a_proposal_see_a_staff_breadcrumb(client, reviewing, people):
