@@ -18,7 +18,7 @@ install: $(STAMP)
 demo: $(STAMP)
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py createcachetable
-	DJANGO_DEBUG=1 $(PY) manage.py demo
+	DJANGO_DEBUG=1 WOTUM_BASE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py demo
 	DJANGO_DEBUG=1 $(PY) manage.py rundemo --port $(PORT)
 
 test: $(STAMP)

@@ -8,6 +8,7 @@ import datetime
 import random
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -108,8 +109,10 @@ def voting_demo_load() -> None:
         edition = _projects_on_ballot(edition, admin, now - datetime.timedelta(days=2),
                                       now + datetime.timedelta(days=12))
         _paper_cards(edition, clerk, 40, seed=2025)
-        ballot_link_request(box=edition.ballot_box, email="rodzina@example.org",
-                            base_url="http://127.0.0.1:8000")
+        # One sample link in the outbox, to an address of its own: the README's example
+        # (rodzina@example.org) keeps all three of its cards for the person trying the demo.
+        ballot_link_request(box=edition.ballot_box, email="przyklad@example.org",
+                            base_url=settings.WOTUM_BASE_URL)
     if not Edition.objects.filter(organisation=organisation, year=2024).exists():
         edition = _edition(organisation, admin, "Budżet Obywatelski Rybnik 2024", 2024, 400)
         edition = _projects_on_ballot(edition, admin, now - datetime.timedelta(days=300),

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.transitions import transition_run
@@ -107,3 +107,27 @@ def applicant_notify(*, decision: ReviewDecision):
         kind=f"review_{decision.stage}_{decision.outcome}",
         organisation=proposal.organisation,
         language=settings.LANGUAGE_CODE)
+
+
+def decision_lapse_record(*, proposal, returned: ReviewDecision) -> ReviewDecision:
+    """Reject ``proposal``, returned by ``returned`` and not corrected in time, and say why.
+
+    The system decides (no reviewer): the audited ``lapse`` transition, a decision the
+    applicant sees on their page, and the e-mail, in one transaction.
+    """
+    with translation.override(settings.LANGUAGE_CODE):  # stored text, in the site's language
+        justification = _(
+            "The proposal was not corrected by %(date)s, the date given when it was returned "
+            "for correction, so it is rejected.") % {
+            "date": formats.date_format(returned.correction_deadline)}
+    with transaction.atomic():
+        moved = transition_run(proposal, "lapse", actor=None, details={
+            "stage": returned.stage,
+            "correction_deadline": returned.correction_deadline.isoformat()})
+        decision = ReviewDecision(proposal=moved, stage=returned.stage,
+                                  outcome=Outcome.REJECTED, reviewer=None,
+                                  justification=justification, decided_at=timezone.now())
+        decision.full_clean(exclude=["reviewer"])  # the timetable decides, no reviewer
+        decision.save()
+        applicant_notify(decision=decision)
+    return decision

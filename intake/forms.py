@@ -59,7 +59,8 @@ class EditionForm(forms.ModelForm):
         model = Edition
         fields = ["name", "year", *Edition.PHASE_DATES, "max_proposals_per_applicant",
                   "max_attachments_per_proposal", "max_attachment_mb", "ballots_per_email",
-                  "pesel_required", "minimum_voter_age", "selection_rule", "population"]
+                  "pesel_required", "minimum_voter_age", "selection_rule", "population",
+                  "preliminary_results_during_voting"]
         widgets = {name: _datetime_widget() for name in Edition.PHASE_DATES}
 
     def __init__(self, *args, **kwargs):

@@ -58,6 +58,13 @@ class Edition(models.Model):
         _("residents entitled to vote"), null=True, blank=True,
         help_text=_("Optional: with it, the public pages show turnout as a percentage."))
 
+    # Preliminary results shown while people still vote could sway the vote: off unless the
+    # edition's rules allow it.
+    preliminary_results_during_voting = models.BooleanField(
+        _("publish preliminary results while the vote is open"), default=False,
+        help_text=_("Only if the edition's rules allow it: results shown during the vote "
+                    "may sway it."))
+
     last_proposal_number = models.PositiveIntegerField(default=0, editable=False)
     # Created when the edition enters voting: the polls, projects and cards of its vote.
     ballot_box = models.OneToOneField("ballots.BallotBox", null=True, blank=True,
@@ -330,6 +337,15 @@ class Proposal(models.Model):
                       custom={"audit": "proposal.return_on_merit"})
     def return_on_merit(self):
         """Return to the applicant for correction during merit review."""
+
+    def _timetable_only(self, user) -> bool:
+        # A lapse follows from a date, never from a person's decision.
+        return False
+
+    @state.transition(source=State.RETURNED, target=State.REJECTED,
+                      label=_("Reject: not corrected in time"), permission=_timetable_only)
+    def lapse(self):
+        """Reject a returned proposal whose correction deadline passed (run by the timetable)."""
 
     @state.transition(source=State.ACCEPTED, target=State.ON_BALLOT, label=_("Place on ballot"),
                       permission=_can("intake.manage_edition"),

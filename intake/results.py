@@ -109,6 +109,12 @@ def edition_results_publish(*, edition: Edition, actor) -> Edition:
         edition = Edition.objects.select_for_update().get(pk=edition.pk)
         if edition.results_published_at is not None:
             return edition
+        if (edition.state == Edition.State.VOTING
+                and not edition.preliminary_results_during_voting):
+            raise ValidationError(
+                _("The vote is still open: publishing results now could sway it, and this "
+                  "edition's rules do not allow it. The results become public when the vote "
+                  "closes."), code="voting_open")
         missing = [result.poll.title for result in edition_results_public(edition)
                    if result.snapshot is None]
         if edition.ballot_box_id is None or missing:

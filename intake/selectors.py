@@ -187,3 +187,17 @@ def editions_in_voting() -> QuerySet[Edition]:
     """Editions whose vote is open, for the public front page."""
     return (Edition.objects.filter(state=Edition.State.VOTING, ballot_box__isnull=False)
             .select_related("organisation").order_by("organisation__name", "-year"))
+
+
+def proposal_review_decisions(proposal: Proposal) -> list:
+    """The review decisions the applicant may read, oldest first.
+
+    Read through the reverse relation the review app declares on ``Proposal``, so intake
+    shows them without importing that app. Outcome, step, justification and the
+    correction deadline are for the applicant; reviewers' names and notes stay internal.
+    """
+    manager = getattr(proposal, "review_decisions", None)
+    if manager is None:
+        return []
+    return list(manager.order_by("decided_at", "id").only(
+        "stage", "outcome", "justification", "decided_at", "correction_deadline", "proposal_id"))

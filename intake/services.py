@@ -4,12 +4,14 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from viewflow.fsm import TransitionNotAllowed
 
 from audit.services import audit_record
 from audit.transitions import transition_run
+from notifications.services import email_queue_template
 
 from . import phases, selectors, voting
 from .files import attachment_extension_check, attachment_type_check, megabytes
@@ -19,7 +21,8 @@ from .signals import proposal_submitted
 
 EDITION_FIELDS = ("name", "year", *Edition.PHASE_DATES, "max_proposals_per_applicant",
                   "max_attachments_per_proposal", "max_attachment_mb", "ballots_per_email",
-                  "pesel_required", "minimum_voter_age", "selection_rule")
+                  "pesel_required", "minimum_voter_age", "selection_rule",
+                  "preliminary_results_during_voting")
 POOL_FIELDS = ("kind", "name", "budget", "choices_per_ballot", "position")
 PROPOSAL_FIELDS = ("title", "pool", "location", "description", "justification",
                    "estimated_cost", "applicant_name", "applicant_email")
@@ -46,7 +49,8 @@ def edition_move(*, edition: Edition, transition: str, actor) -> Edition:
         raise PhaseBlocked(blockers)
     try:
         with transaction.atomic():
-            moved = transition_run(edition, transition, actor=actor)
+            moved = transition_run(edition, transition, actor=actor,
+                                   save_fields=_phase_dates_now(edition, transition))
             if transition == "open_voting":
                 voting.edition_ballot_prepare(edition=moved, actor=actor)
             elif transition == "close":
@@ -57,32 +61,27 @@ def edition_move(*, edition: Edition, transition: str, actor) -> Edition:
     return Edition.objects.get(pk=moved.pk)
 
 
-# The scheduled job: a phase's end date moves the edition on.
-_SCHEDULE = [
-    (Edition.State.DRAFT, "intake_starts_at", "open_intake"),
-    (Edition.State.INTAKE, "intake_ends_at", "start_review"),
-    (Edition.State.REVIEW, "voting_starts_at", "open_voting"),
-    (Edition.State.VOTING, "voting_ends_at", "close"),
-]
+# transition -> the date it makes true: a phase moved by hand (or late) moves its date too.
+PHASE_DATE_OF = {"open_intake": "intake_starts_at", "start_review": "intake_ends_at",
+                 "open_voting": "voting_starts_at", "close": "voting_ends_at"}
 
 
-def editions_advance_due(now=None) -> list[tuple[int, str, str]]:
-    """Move every edition whose phase date has come; return (id, transition, outcome) rows.
+def _phase_dates_now(edition: Edition, transition: str) -> dict:
+    """The phase date to set to now, so every page quotes when it really happened.
 
-    A blocked move (say, review tasks still open) stays where it is and is reported; the
-    audit trail shows who moved what: the system.
+    Closing intake early, say, makes "intake closes" now, not the planned date that
+    has not come; a date already past (the timetable moved it on time) stays as planned.
     """
-    now = now or timezone.now()
-    report = []
-    for state, date_field, transition in _SCHEDULE:
-        due = Edition.objects.filter(state=state, **{f"{date_field}__lte": now})
-        for edition in due:
-            try:
-                edition_move(edition=edition, transition=transition, actor=None)
-                report.append((edition.pk, transition, "moved"))
-            except PhaseBlocked as blocked:
-                report.append((edition.pk, transition, "; ".join(blocked.blockers)))
-    return report
+    field, now = PHASE_DATE_OF.get(transition), timezone.now()
+    if field is None:
+        return {}
+    planned = getattr(edition, field)
+    if planned is not None and planned <= now:
+        return {}
+    changes = {field: now}
+    if transition == "open_voting" and edition.voting_ends_at and edition.voting_ends_at <= now:
+        changes["voting_ends_at"] = None  # never a vote that ended before it opened
+    return changes
 
 
 def edition_save(*, organisation, actor, fields: dict, pools: list[dict],
@@ -288,7 +287,27 @@ def proposal_submit(*, proposal: Proposal, actor) -> Proposal:
         submitted = transition_run(current, "submit", actor=actor, save_fields=fields)
         # Other apps (the review workflow) follow submissions in this same transaction.
         proposal_submitted.send(sender=Proposal, proposal=submitted, actor=actor)
+        _submission_confirm(submitted)
         return submitted
+
+
+def _submission_confirm(proposal: Proposal) -> None:
+    """Queue the applicant's confirmation: the number, and what happens next."""
+    address = (proposal.applicant.email if proposal.applicant_id else "") \
+        or proposal.applicant_email
+    if not address:
+        return
+    url = ""
+    if proposal.applicant_id:  # only an account can open the proposal's page
+        url = settings.WOTUM_BASE_URL.rstrip("/") + reverse("intake:proposal_detail",
+                                                            args=[proposal.pk])
+    email_queue_template(
+        to=address, template="intake/email/submitted", kind="proposal_submitted",
+        organisation=proposal.organisation_id, language=settings.LANGUAGE_CODE,
+        context={"reference": proposal.reference, "title": proposal.title,
+                 "edition": proposal.edition.name, "proposal_url": url,
+                 "submitted": formats.date_format(timezone.localtime(proposal.submitted_at),
+                                                  "j E Y, H:i")})
 
 
 def attachment_add(*, proposal: Proposal, uploaded_file, actor, public: bool = False

@@ -1,13 +1,5 @@
 from celery import shared_task
 
-from .services import editions_advance_due
-
-
-@shared_task
-def editions_advance_due_task() -> list:
-    """Move editions whose phase dates have come (celery beat, every minute)."""
-    return editions_advance_due()
-
 
 @shared_task
 def edition_results_compute_task(edition_id: int, actor_id: int | None = None) -> int:

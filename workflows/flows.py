@@ -63,7 +63,13 @@ class ProposalReviewFlow(flow.Flow):
     formal_correction = (
         flow.Handle(this.resume_formal_review)
         .Annotation(title=_("Correction by the applicant before formal review"))
-        .Next(this.formal_review)
+        .Next(this.formal_corrected)
+    )
+    formal_corrected = (
+        flow.Switch()
+        .Annotation(title=_("Corrected in time?"))
+        .Case(this.rejected, _proposal_is(Proposal.State.REJECTED))
+        .Default(this.formal_review)
     )
     merit_review = (
         flow.View(_task_page)
@@ -82,7 +88,13 @@ class ProposalReviewFlow(flow.Flow):
     merit_correction = (
         flow.Handle(this.resume_merit_review)
         .Annotation(title=_("Correction by the applicant before merit review"))
-        .Next(this.merit_review)
+        .Next(this.merit_corrected)
+    )
+    merit_corrected = (
+        flow.Switch()
+        .Annotation(title=_("Corrected in time?"))
+        .Case(this.rejected, _proposal_is(Proposal.State.REJECTED))
+        .Default(this.merit_review)
     )
     accepted = flow.End().Annotation(title=_("Accepted for the ballot"))
     rejected = flow.End().Annotation(title=_("Rejected"))
@@ -92,15 +104,17 @@ class ProposalReviewFlow(flow.Flow):
         return activation.process
 
     def resume_formal_review(self, activation):
-        """The corrected proposal is submitted again: formal review picks it up."""
+        """The corrected proposal is submitted again (formal review picks it up), or lapsed."""
         return activation.process
 
     def resume_merit_review(self, activation):
-        """The corrected proposal is submitted again: it passed formal review already.
+        """The corrected proposal is submitted again (or lapsed): it passed formal review.
 
         Resubmission put it back to "submitted"; the system restores "formally accepted"
         (an audited transition) so that the merit reviewer can decide on it.
         """
+        if _proposal_is(Proposal.State.REJECTED)(activation):
+            return activation.process  # the correction lapsed: the review ends as rejected
         transition_run(activation.process.proposal, "accept_formally", actor=None,
                        details={"reason": "resubmitted after a return at merit review"})
         return activation.process

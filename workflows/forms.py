@@ -1,11 +1,10 @@
 """The reviewer's decision on a task: accept, reject or return, with what each one needs."""
-from decimal import Decimal
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.models import ReviewDecision
+from intake.forms import AmountField
 
 Outcome = ReviewDecision.Outcome
 
@@ -56,9 +55,10 @@ class MeritDecisionForm(DecisionForm):
 
     accept_label = _("Accept for the ballot: the proposal is feasible")
 
-    verified_cost = forms.DecimalField(
-        label=_("Verified cost (PLN)"), required=False, max_digits=14, decimal_places=2,
-        min_value=Decimal("0.01"), help_text=_("Required to accept the proposal."))
+    # The same money formats as the proposal form: "175 000,00", "175000.00", "175 000 zł".
+    verified_cost = AmountField(
+        label=_("Verified cost (PLN)"), required=False,
+        help_text=_("Required to accept the proposal."))
     notes = forms.CharField(
         label=_("Reviewer's notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("For the review team; not sent to the applicant."))

@@ -84,6 +84,12 @@ def review_process_for(proposal) -> ProposalReviewProcess | None:
     return ProposalReviewProcess.objects.filter(proposal=proposal).first()
 
 
+def open_corrections() -> QuerySet[Task]:
+    """Every correction step still waiting for an applicant, in any edition."""
+    return Task.objects.filter(status=STATUS.NEW, flow_task__in=[
+        _node(name) for name in CORRECTION_STEPS]).order_by("pk")
+
+
 def open_correction_for(proposal) -> Task | None:
     """The correction step waiting for ``proposal``'s resubmission, if any."""
     return Task.objects.filter(
@@ -128,5 +134,23 @@ def _blocker_line(task, today) -> str | None:
                 .order_by("-decided_at", "-id").first())
     if returned is None or returned.correction_deadline < today:
         return None
+    if correction_by_office(returned):
+        return office_contact_note(returned)
     return _("%(proposal)s — awaiting the applicant's correction (until %(date)s)") % {
         "proposal": proposal, "date": formats.date_format(returned.correction_deadline)}
+
+
+def correction_by_office(decision) -> bool:
+    """A return the applicant cannot see: no account to log in to (paper or imported)."""
+    return (decision.outcome == ReviewDecision.Outcome.RETURNED
+            and not decision.proposal.applicant_id)
+
+
+def office_contact_note(decision) -> str:
+    """What the reviewer (and the blocker list) must be told about such a return."""
+    return _("%(proposal)s — returned for correction, but the applicant has no account: the "
+             "office must contact them (%(contact)s) and enter the correction by %(date)s, "
+             "or the proposal is rejected on that date.") % {
+        "proposal": decision.proposal,
+        "contact": decision.proposal.applicant_email or decision.proposal.applicant_name,
+        "date": formats.date_format(decision.correction_deadline)}

@@ -8,14 +8,15 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 
 from evaluation.models import ReviewDecision
 from evaluation.selectors import latest_decision
-from evaluation.services import decision_record
-from intake.models import Edition
+from evaluation.services import decision_lapse_record, decision_record
+from intake.models import Edition, Proposal
 
 from . import selectors
 from .flows import ProposalReviewFlow
@@ -110,4 +111,37 @@ def review_task_decide(*, task: Task, user, outcome: str, justification: str = "
             reviewer=user, justification=justification, verified_cost=verified_cost,
             notes=notes, correction_deadline=correction_deadline)
         activation.execute()
+    return decision
+
+
+def review_corrections_due(now=None) -> list[Proposal]:
+    """Returned proposals whose correction deadline has passed (the timetable lapses them)."""
+    today = timezone.localdate(now)
+    due = []
+    for correction in selectors.open_corrections().iterator():
+        proposal = selectors.task_proposal(correction)
+        returned = latest_decision(proposal, outcome=ReviewDecision.Outcome.RETURNED)
+        if (proposal.state == Proposal.State.RETURNED and returned is not None
+                and returned.correction_deadline < today):
+            due.append(proposal)
+    return due
+
+
+def review_correction_lapse(*, proposal) -> ReviewDecision:
+    """Reject ``proposal``, not corrected by its deadline, and end its review (the timetable).
+
+    The proposal's ``lapse`` transition (audited) and the correction step's end happen in one
+    transaction, so the edition is never left waiting for a correction that cannot come.
+    """
+    with transaction.atomic():
+        correction = selectors.open_correction_for(proposal)
+        returned = latest_decision(proposal, outcome=ReviewDecision.Outcome.RETURNED)
+        if correction is None or returned is None:
+            raise ValidationError(_("This proposal is not waiting for a correction."),
+                                  code="not_returned")
+        if returned.correction_deadline >= timezone.localdate():
+            raise ValidationError(_("The correction deadline has not passed yet."),
+                                  code="not_due")
+        decision = decision_lapse_record(proposal=proposal, returned=returned)
+        correction.flow_task.run(correction)  # the flow sees "rejected" and ends
     return decision

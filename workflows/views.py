@@ -88,6 +88,8 @@ class TaskDetailView(TaskMixin, TemplateView):
             return redirect("workflows:inbox")
         messages.success(request, _("Decision recorded: %(proposal)s — %(outcome)s.") % {
             "proposal": decision.proposal, "outcome": decision.get_outcome_display()})
+        if selectors.correction_by_office(decision):
+            messages.warning(request, selectors.office_contact_note(decision))
         return redirect("workflows:inbox")
 
 

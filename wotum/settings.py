@@ -277,8 +277,9 @@ CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # a worker waits for the broker, fo
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0,
                                     "interval_step": 0.2, "interval_max": 0.5}
 CELERY_BEAT_SCHEDULE = {
-    # Phase dates move editions along; a minute is fine-grained enough for a civic calendar.
-    "editions-advance-due": {"task": "intake.tasks.editions_advance_due_task", "schedule": 60.0},
+    # The timetable (phase dates, correction deadlines) moves processes along; a minute is
+    # fine-grained enough for a civic calendar.
+    "timetable-run": {"task": "workflows.tasks.timetable_run_task", "schedule": 60.0},
     # E-mail is sent on a nudge from the web process; this catches a nudge that was lost.
     "emails-deliver-queued": {"task": "notifications.tasks.email_deliver_queued",
                               "schedule": 60.0},

@@ -1,7 +1,7 @@
 """What the intake views share: staff scoping, errors turned into messages and form errors."""
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.utils.functional import cached_property
 
 from organisations.mixins import OrganisationScopedMixin
@@ -48,3 +48,10 @@ class StaffMixin(OrganisationScopedMixin):
                                                       organisation))
         kwargs.setdefault("can_import", org_perm(user, "intake.import_proposals", organisation))
         return super().get_context_data(**kwargs)
+
+
+def confirm_render(request, *, question, consequence, confirm_label, fields, cancel_url):
+    """Ask before an action that cannot be undone; the answer is the same POST, confirmed."""
+    return render(request, "intake/confirm.html", {
+        "question": question, "consequence": consequence, "confirm_label": confirm_label,
+        "fields": fields, "cancel_url": cancel_url, "action": request.path})

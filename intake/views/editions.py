@@ -2,6 +2,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
@@ -9,7 +10,7 @@ from django.views.generic import ListView, TemplateView
 from .. import selectors, services
 from ..forms import EditionForm, PoolFormSet
 from ..models import Edition, Proposal
-from .base import StaffMixin, form_errors_add
+from .base import StaffMixin, confirm_render, form_errors_add
 
 
 class EditionListView(StaffMixin, ListView):
@@ -109,6 +110,17 @@ class EditionMoveView(StaffMixin, TemplateView):
         if transition != selectors.NEXT_MOVE.get(edition.state):
             messages.error(request, _("The edition has moved on meanwhile; nothing was changed."))
             return redirect("intake:edition_detail", self.organisation.slug, edition.pk)
+        if request.POST.get("confirm") != "yes":
+            label = str(getattr(edition, transition).label)
+            return confirm_render(
+                request, question=_("Move the edition to its next phase?"),
+                consequence=_("“%(edition)s”: %(step)s. Every page will quote now as the date "
+                              "of this step, and it cannot be undone.")
+                % {"edition": edition.name, "step": label},
+                confirm_label=label,
+                fields=[("transition", transition)],
+                cancel_url=reverse("intake:edition_detail",
+                                   args=[self.organisation.slug, edition.pk]))
         try:
             moved = services.edition_move(edition=edition, transition=transition,
                                           actor=request.user)

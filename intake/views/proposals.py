@@ -5,6 +5,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
@@ -188,8 +189,16 @@ class ProposalDetailView(LoginRequiredMixin, TemplateView):
         proposal = proposal_for(user, self.kwargs["pk"])
         editable = (proposal.state in selectors.EDITABLE_STATES
                     and selectors.proposal_editable_by(user, proposal))
+        decisions = selectors.proposal_review_decisions(proposal)
+        returned = (decisions[-1] if decisions and proposal.state == Proposal.State.RETURNED
+                    else None)
         return super().get_context_data(
             proposal=proposal, attachments=proposal.attachments.all(),
+            decisions=decisions, returned=returned,
+            correction_late=returned is not None
+            and returned.correction_deadline < timezone.localdate(),
+            staff_view=user.pk != proposal.applicant_id
+            and user.has_perm("intake.view_all_proposals", proposal),
             history=selectors.proposal_history(proposal, user), editable=editable,
             may_submit=selectors.proposal_may_submit(user, proposal),
             intake_refusal=proposal.edition.refusal("intake")

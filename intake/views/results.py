@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
@@ -12,7 +13,7 @@ from .. import results
 from ..models import Edition
 from ..participation import edition_participation
 from ..results_explained import explain_pool
-from .base import StaffMixin, org_perm
+from .base import StaffMixin, confirm_render, org_perm
 
 
 class EditionResultsView(StaffMixin, TemplateView):
@@ -56,6 +57,15 @@ class EditionResultsPublishView(StaffMixin, TemplateView):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
+        if request.POST.get("confirm") != "yes":
+            return confirm_render(
+                request, question=_("Publish the preliminary results?"),
+                consequence=_("Everyone will see the latest results computed with the "
+                              "edition's rule on the public results page. Publishing cannot "
+                              "be undone."),
+                confirm_label=_("Publish the preliminary results"), fields=[],
+                cancel_url=reverse("intake:edition_results",
+                                   args=[self.organisation.slug, self.edition.pk]))
         try:
             results.edition_results_publish(edition=self.edition, actor=request.user)
         except ValidationError as error:

@@ -62,6 +62,9 @@ def test_staff_pages_of_an_edition_are_accessible(page, live_server, edition, lo
     page.get_by_role("link", name=edition.name).click()
     expect(page.get_by_test_id("edition-phase")).to_have_text("nabór wniosków")
     page.get_by_role("button", name="Zamknij nabór").click()
+    expect(page.get_by_test_id("confirm-consequence")).to_be_visible()
+    axe(page)
+    page.get_by_role("button", name="Zamknij nabór").click()  # confirmed
     expect(page.get_by_test_id("edition-phase")).to_have_text("weryfikacja")
     axe(page)
 

@@ -83,3 +83,58 @@ def test_the_card_works_with_the_keyboard_alone(page, live_server, open_box):
     page.keyboard.press("Space")
     page.keyboard.press("Tab")
     expect(page.get_by_label("Nie głosuję na projekt lokalny")).to_be_checked()
+
+
+def test_a_card_with_a_pesel_that_already_voted_is_shown_as_invalid_not_accepted(
+        page, live_server, open_box, axe):
+    from django.test import Client
+
+    from tests.voting.conftest import issue_token
+    from tests.voting.test_casting import _vote_by_link
+
+    _vote_by_link(Client(), open_box, "pierwsza@example.org", pesel=PESEL_2002_F)
+    token = issue_token(open_box, "druga@example.org")
+    page.goto(f"{live_server.url}/vote/card/{token}/")
+    page.get_by_text("Chwałowice", exact=True).click()
+    page.get_by_label("Projekt Chwałowice 4").check()
+    page.get_by_label("Nie głosuję na projekt ogólnomiejski").check()
+    for label in ("Ukończyłem/łam 16 lat.", "Jestem mieszkańcem/mieszkanką tej gminy.",
+                  "Dane, które zawarłem/łam", "Wyrażam zgodę"):
+        page.get_by_label(label).check()
+    page.get_by_label("Numer PESEL").fill(PESEL_2002_F)
+    page.get_by_role("button", name="Wyślij").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Twoja karta została zapisana jako nieważna")
+    expect(page.get_by_test_id("invalid")).to_contain_text(
+        "Głos z tym numerem PESEL został już oddany w tym głosowaniu.")
+    expect(page.get_by_test_id("invalid")).to_contain_text("nie jest liczona w wynikach")
+    expect(page.get_by_text("dziękujemy za wypełnienie ankiety")).to_have_count(0)
+    expect(page.get_by_text("została policzona")).to_have_count(0)
+    page.screenshot(path="/tmp/pbux/invalid_card_phone.png", full_page=True)
+    axe(page)
+
+
+def _luminance(rgb: str) -> float:
+    import re
+
+    channels = [int(c) / 255 for c in re.findall(r"\d+", rgb)[:3]]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(one: str, other: str) -> float:
+    light, dark = sorted([_luminance(one), _luminance(other)], reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_checkbox_and_radio_borders_reach_3_to_1_against_the_page(page, live_server, open_box):
+    from tests.voting.conftest import issue_token
+
+    token = issue_token(open_box, "kontrast@example.org")
+    page.goto(f"{live_server.url}/vote/card/{token}/")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    for kind in ("checkbox", "radio"):
+        border = page.locator(f"input[type={kind}].form-check-input").first.evaluate(
+            "el => getComputedStyle(el).borderTopColor")
+        assert _contrast(border, background) >= 3, (kind, border, background)

@@ -15,7 +15,11 @@ def rybnik_vote(demo_people):
     from organisations.models import Organisation
 
     clerk = User.objects.get(email="clerk@wotum.localhost")
-    return voting_make(Organisation.objects.get(slug="rybnik"), clerk)
+    edition = voting_make(Organisation.objects.get(slug="rybnik"), clerk)
+    # This edition's rules allow preliminary results during the vote.
+    edition.preliminary_results_during_voting = True
+    edition.save(update_fields=["preliminary_results_during_voting"])
+    return edition
 
 
 def test_administrator_follows_the_vote_and_publishes_the_results(
@@ -45,6 +49,8 @@ def test_administrator_follows_the_vote_and_publishes_the_results(
     assert sum(row[5] for row in rows[1:]) == 22  # every vote of the live report
     assert {row[1] for row in rows[1:]} == {"metoda zachłanna (według liczby głosów)"}
     page.get_by_role("button", name="Opublikuj wstępne wyniki").click()
+    expect(page.get_by_test_id("confirm-consequence")).to_be_visible()
+    page.get_by_role("button", name="Opublikuj wstępne wyniki").click()  # confirmed
     expect(page.get_by_test_id("published")).to_be_visible()
 
     page.get_by_role("link", name="Publiczna strona wyników").first.click()

@@ -3,12 +3,14 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone, translation
 from freezegun import freeze_time
 
 from audit.selectors import audit_for_object
 from intake.models import Edition
-from intake.services import PhaseBlocked, edition_move, editions_advance_due, proposal_submit
+from intake.services import PhaseBlocked, edition_move, proposal_submit
+from workflows.timetable import timetable_run
 
 WARSAW = datetime.timezone(datetime.timedelta(hours=2))  # summer time, as on 30 May
 
@@ -70,11 +72,11 @@ def test_submit_after_intake_closed_is_refused_with_the_reason(edition, proposal
 @pytest.mark.django_db
 def test_scheduler_moves_editions_whose_date_has_come_and_audits_it(dated_edition):
     with freeze_time("2026-04-30 12:00:00"):
-        assert editions_advance_due() == []
+        assert timetable_run() == []
     with freeze_time("2026-05-01 00:00:30"):
-        assert editions_advance_due() == [(dated_edition.pk, "open_intake", "moved")]
+        assert timetable_run() == [("edition.open_intake", dated_edition.pk, "moved")]
     with freeze_time("2026-05-31 00:00:00"):
-        assert editions_advance_due() == [(dated_edition.pk, "start_review", "moved")]
+        assert timetable_run() == [("edition.start_review", dated_edition.pk, "moved")]
     dated_edition.refresh_from_db()
     assert dated_edition.state == Edition.State.REVIEW
     moves = [(r.action, r.actor_label) for r in audit_for_object(dated_edition)]
@@ -86,8 +88,8 @@ def test_scheduler_leaves_a_blocked_edition_and_reports_why(edition_factory, cit
     edition = edition_factory(organisation=city, with_pools=False,
                               intake_starts_at=timezone.now() - datetime.timedelta(hours=1))
     with translation.override("en"):
-        [(pk, transition, outcome)] = editions_advance_due()
-    assert (pk, transition) == (edition.pk, "open_intake")
+        [(step, pk, outcome)] = timetable_run()
+    assert (step, pk) == ("edition.open_intake", edition.pk)
     assert "no pools" in outcome
     edition.refresh_from_db()
     assert edition.state == Edition.State.DRAFT
@@ -111,9 +113,38 @@ def test_phase_dates_out_of_order_are_refused(edition_factory, city):
 
 @pytest.mark.django_db
 def test_the_celery_beat_task_runs_the_scheduler(dated_edition):
-    from intake.tasks import editions_advance_due_task
+    from workflows.tasks import timetable_run_task
 
     with freeze_time("2026-05-01 00:01:00"):
-        editions_advance_due_task.delay()  # eager in unit tests; tests/worker runs a real one
+        timetable_run_task.delay()  # eager in unit tests; tests/worker runs a real one
     dated_edition.refresh_from_db()
     assert dated_edition.state == Edition.State.INTAKE
+
+
+@pytest.mark.django_db
+def test_closing_intake_early_moves_the_date_every_page_quotes(dated_edition, client, staff):
+    with freeze_time("2026-05-10 12:00:00"):
+        edition_move(edition=dated_edition, transition="open_intake", actor=None)
+    with freeze_time("2026-05-20 10:00:00"):
+        moved = edition_move(edition=Edition.objects.get(pk=dated_edition.pk),
+                             transition="start_review", actor=None)
+    assert moved.intake_ends_at == _dt(2026, 5, 20, 12, 0)  # 10:00 UTC
+    assert moved.intake_starts_at == _dt(2026, 5, 1, 0, 0)  # already past: as planned
+    with translation.override("pl"), freeze_time("2026-05-21 08:00:00"):
+        assert moved.refusal("intake") == "Nabór wniosków zakończył się 20 maja 2026, 12:00."
+    client.force_login(staff())
+    page = client.get(reverse("intake:edition_detail", args=[moved.organisation.slug, moved.pk]))
+    assert "20 maja 2026" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_opening_the_vote_early_opens_it_now_on_the_edition_and_its_ballot_box(dated_edition):
+    with freeze_time("2026-05-10 12:00:00"):
+        edition = edition_move(edition=dated_edition, transition="open_intake", actor=None)
+        edition = edition_move(edition=edition, transition="start_review", actor=None)
+    with freeze_time("2026-06-01 12:00:00"):
+        edition = edition_move(edition=edition, transition="open_voting", actor=None)
+        assert edition.voting_starts_at == timezone.now()
+        assert edition.ballot_box.opens_at == edition.voting_starts_at
+        assert edition.ballot_box.closes_at == edition.voting_ends_at
+        assert edition.refusal("voting") is None

@@ -210,3 +210,19 @@ def test_a_returned_proposal_is_corrected_and_resubmitted_after_intake_keeping_i
                                 fields={"description": "Poprawiony opis."})
     again = proposal_submit(proposal=corrected, actor=resident)
     assert (again.state, again.number, again.description) == ("submitted", 1, "Poprawiony opis.")
+
+
+@pytest.mark.django_db
+def test_the_applicant_gets_a_confirmation_email_when_a_proposal_is_submitted(edition,
+                                                                            resident):
+    from notifications.models import OutboundEmail
+    from notifications.services import email_text
+
+    draft = ProposalFactory(edition=edition, applicant=resident)
+    submitted = proposal_submit(proposal=draft, actor=resident)
+    message = OutboundEmail.objects.get(kind="proposal_submitted")
+    subject, body = email_text(message)
+    assert message.to == resident.email
+    assert subject == f"Wniosek {submitted.reference} złożony: {submitted.title}"
+    assert f"otrzymał numer {submitted.reference}" in body
+    assert f"/pb/proposals/{submitted.pk}/" in body

@@ -96,7 +96,7 @@ def test_a_refused_move_lists_its_blockers(en, edition_factory, city, budget_adm
     edition = edition_factory(organisation=city, with_pools=False)
     en.force_login(budget_admin)
     response = en.post(reverse("intake:edition_move", args=[city.slug, edition.pk]),
-                       {"transition": "open_intake"}, follow=True)
+                       {"transition": "open_intake", "confirm": "yes"}, follow=True)
     page = response.content.decode()
     assert "The edition cannot move on yet:" in page and "<li>The edition has no pools" in page
     edition.refresh_from_db()
@@ -110,7 +110,7 @@ def test_admin_opens_intake_with_the_button(en, edition_factory, city, budget_ad
     page = en.get(reverse("intake:edition_detail", args=[city.slug, edition.pk]))
     assert 'value="open_intake"' in page.content.decode()
     response = en.post(reverse("intake:edition_move", args=[city.slug, edition.pk]),
-                       {"transition": "open_intake"}, follow=True)
+                       {"transition": "open_intake", "confirm": "yes"}, follow=True)
     assert "now in the phase “proposal intake”" in response.content.decode()
     assert [r.actor for r in audit_for_object(edition)] == [budget_admin]
 
@@ -210,3 +210,19 @@ def test_the_template_is_an_xlsx_that_imports_as_it_is(en, edition, clerk):
     en.post(url, {"file": SimpleUploadedFile("t.xlsx", buffer.getvalue())})
     proposal = Proposal.objects.get()
     assert (proposal.title, str(proposal.estimated_cost)) == ("Zieleń przy szkole", "15000.50")
+
+
+@pytest.mark.django_db
+def test_a_phase_move_asks_for_confirmation_first_without_javascript(client, edition_factory,
+                                                                    city, budget_admin):
+    edition = edition_factory(organisation=city)
+    client.force_login(budget_admin)
+    url = reverse("intake:edition_move", args=[city.slug, edition.pk])
+    page = client.post(url, {"transition": "open_intake"}).content.decode()
+    assert "Przenieść edycję do następnej fazy?" in page
+    assert 'name="confirm" value="yes"' in page and 'value="open_intake"' in page
+    edition.refresh_from_db()
+    assert edition.state == "draft"
+    client.post(url, {"transition": "open_intake", "confirm": "yes"})
+    edition.refresh_from_db()
+    assert edition.state == "intake"

@@ -5,10 +5,9 @@ from django.utils import translation
 
 from intake.files import megabytes, size_display
 from intake.services import attachment_add
+from tests.factories import ProposalFactory
 from tests.i18n.test_catalogue import CATALOGUE, _entries
 from tests.intake.uploads import upload
-
-from tests.factories import ProposalFactory
 
 
 @pytest.mark.parametrize(("size", "shown"), [

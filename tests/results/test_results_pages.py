@@ -40,12 +40,17 @@ def test_the_administrator_recomputes_sees_progress_and_publishes(
     assert official.count("Jeszcze nie obliczono.") == 3
     assert comparison.count('data-testid="pool-result"') == 3
 
+    # While the vote is open, publishing is refused unless the edition's rules allow it.
+    client.post(url["publish"], {"confirm": "yes"})
+    assert Edition.objects.get(pk=edition.pk).results_published_at is None
+    assert "publish-refused" in client.get(url["page"]).content.decode()
+    Edition.objects.filter(pk=edition.pk).update(preliminary_results_during_voting=True)
     # Publishing needs results with the edition's own rule (greedy).
-    client.post(url["publish"])
+    client.post(url["publish"], {"confirm": "yes"})
     assert Edition.objects.get(pk=edition.pk).results_published_at is None
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url["compute"], {"rule": ""})
-    client.post(url["publish"])
+    client.post(url["publish"], {"confirm": "yes"})
     edition.refresh_from_db()
     assert edition.results_published_at is not None
     assert AuditRecord.objects.filter(action="edition.results_publish").count() == 1
@@ -132,3 +137,32 @@ def test_the_edition_page_links_results_and_lists(client, voting, staff):
                    ) in html
     for kind in ("results", "invalid", "voters"):
         assert reverse("reports:box_export", args=[edition.ballot_box_id, kind]) in html
+
+
+def test_publishing_while_the_vote_is_open_is_refused_with_the_reason(
+        client, voting, staff, django_capture_on_commit_callbacks):
+    edition, _clerk = voting
+    url = urls(edition)
+    client.force_login(staff(Role.BUDGET_ADMIN))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url["compute"], {"rule": ""})
+    page = client.post(url["publish"], {"confirm": "yes"}, follow=True).content.decode()
+    assert "Głosowanie wciąż trwa" in page
+    assert Edition.objects.get(pk=edition.pk).results_published_at is None
+    assert not AuditRecord.objects.filter(action="edition.results_publish").exists()
+
+
+
+def test_publishing_asks_for_confirmation_first(client, voting, staff,
+                                                django_capture_on_commit_callbacks):
+    edition, _clerk = voting
+    Edition.objects.filter(pk=edition.pk).update(preliminary_results_during_voting=True)
+    url = urls(edition)
+    client.force_login(staff(Role.BUDGET_ADMIN))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url["compute"], {"rule": ""})
+    page = client.post(url["publish"]).content.decode()
+    assert "Opublikować wstępne wyniki?" in page and 'name="confirm" value="yes"' in page
+    assert Edition.objects.get(pk=edition.pk).results_published_at is None
+    client.post(url["publish"], {"confirm": "yes"})
+    assert Edition.objects.get(pk=edition.pk).results_published_at is not None

@@ -90,7 +90,7 @@ def test_returned_at_formal_review_comes_back_to_formal_review_when_resubmitted(
     assert resubmitted.state == Proposal.State.SUBMITTED
     assert resubmitted.number == reviewing.number
     assert ProposalReviewProcess.objects.filter(proposal=reviewing).count() == 1
-    assert _steps(reviewing)[-2:] == ["formal_correction", "formal_review"]
+    assert _steps(reviewing)[-3:] == ["formal_correction", "formal_corrected", "formal_review"]
     task = task_for(people.formal, reviewing)
     assert task is not None and task.status == STATUS.NEW
     decide(people.formal, reviewing, "accepted")
@@ -107,7 +107,7 @@ def test_returned_at_merit_review_comes_back_to_merit_review_when_resubmitted(
 
     proposal = Proposal.objects.get(pk=reviewing.pk)
     assert proposal.state == Proposal.State.FORMALLY_ACCEPTED  # formal review still stands
-    assert _steps(proposal)[-2:] == ["merit_correction", "merit_review"]
+    assert _steps(proposal)[-3:] == ["merit_correction", "merit_corrected", "merit_review"]
     assert task_for(people.formal, proposal) is None
     decide(people.merit, proposal, "accepted", verified_cost=Decimal("99000"))
     assert Proposal.objects.get(pk=reviewing.pk).state == Proposal.State.ACCEPTED

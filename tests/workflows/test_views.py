@@ -157,3 +157,34 @@ def test_empty_queue_and_inbox_say_so(client, people, reviewing, staff):
 
     for name in ("workflows:queue", "workflows:inbox"):
         assert 'data-testid="empty"' in client.get(reverse(name)).content.decode()
+
+
+def test_returning_a_paper_proposal_tells_the_reviewer_the_office_must_contact_the_applicant(
+        client, submit, edition, people):
+    from .conftest import review_start
+
+    paper = submit("Plac zabaw", clerk=people.clerk)
+    review_start(edition)
+    task = _task(paper)
+    client.force_login(people.formal)
+    client.post(reverse("workflows:task_claim", args=[task.pk]))
+
+    page = client.post(reverse("workflows:task", args=[task.pk]), {
+        "outcome": "returned", "justification": "Dodaj mapkę.",
+        "correction_deadline": in_days(7).isoformat()}, follow=True).content.decode()
+
+    assert "nie ma konta" in page and "urząd musi skontaktować się" in page
+    from workflows.selectors import open_review_blockers
+
+    [line] = open_review_blockers(edition)
+    assert "urząd musi skontaktować się" in line
+
+
+def test_returning_an_online_proposal_gives_no_office_warning(client, reviewing, people):
+    task = _task(reviewing)
+    client.force_login(people.formal)
+    client.post(reverse("workflows:task_claim", args=[task.pk]))
+    page = client.post(reverse("workflows:task", args=[task.pk]), {
+        "outcome": "returned", "justification": "Dodaj mapkę.",
+        "correction_deadline": in_days(7).isoformat()}, follow=True).content.decode()
+    assert "urząd musi skontaktować się" not in page
