@@ -43,8 +43,8 @@
         : (abstain && abstain.checked ? summary.dataset.abstain : summary.dataset.none);
       row.querySelector("[data-summary-choice]").textContent = choice;
       row.querySelector("[data-summary-counter]").textContent = summary.dataset.counter
-        .replace("%(n)s", chosen.length).replace("%(max)s", max)
-        .replace("%(left)s", Math.max(max - chosen.length, 0));
+        .replace("{n}", chosen.length).replace("{max}", max)
+        .replace("{left}", Math.max(max - chosen.length, 0));
     });
   }
   form.addEventListener("change", update);
