@@ -121,3 +121,16 @@ def test_a_resident_reads_a_project_then_votes_with_the_district_first_and_a_sum
     page.get_by_label("Numer PESEL").fill(PESEL_2002_F)
     page.get_by_role("button", name="Wyślij").click()
     expect(page.get_by_role("heading", name="dziękujemy za wypełnienie ankiety")).to_be_visible()
+
+
+def test_the_live_report_charts_have_legends_and_pass_axe(page, live_server, login, axe,
+                                                          rybnik_vote):
+    login(page, "budget@wotum.localhost")
+    page.goto(f"{live_server.url}/vote/{rybnik_vote.ballot_box_id}/report/")
+    expect(page.get_by_test_id("by-day-legend")).to_contain_text("łącznie od otwarcia")
+    expect(page.get_by_role("img", name="Karty ważne w poszczególnych dniach i łącznie")
+           ).to_be_visible()
+    expect(page.get_by_test_id("age-legend")).to_contain_text("kobiety")
+    expect(page.get_by_role("heading", name="Głosujący według dzielnic")).to_be_visible()
+    axe(page)
+    page.screenshot(path="/tmp/residents_live_report.png", full_page=True)
