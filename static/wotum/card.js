@@ -30,7 +30,10 @@
   if (!summary) { return; }
   function text(input) {
     var label = form.querySelector("label[for='" + input.id + "']");
-    return label ? label.textContent.replace(/\s*\([^)]*zł\)\s*$/, "").trim() : input.value;
+    if (!label) { return input.value; }
+    var code = label.querySelector(".badge");
+    var name = label.textContent.replace(/\s*\([^)]*zł\)\s*$/, "").trim();
+    return code ? code.textContent + " " + name.slice(code.textContent.length).trim() : name;
   }
   function update() {
     summary.querySelectorAll("[data-summary]").forEach(function (row) {

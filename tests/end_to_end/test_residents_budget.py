@@ -37,7 +37,7 @@ def test_a_resident_goes_from_the_front_page_to_a_project_page(page, live_server
 
     card.get_by_role("link", name=rybnik_vote.name, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(rybnik_vote.name)
-    expect(page.get_by_test_id("participation")).to_contain_text("Frekwencja: 0,2%")
+    expect(page.get_by_test_id("participation")).to_contain_text("Frekwencja: 0,18%")
     axe(page)
     page.get_by_role("link", name="Projekty na karcie").click()
     page.get_by_label("Kategoria").select_option("Sport i rekreacja")
