@@ -4,6 +4,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
@@ -14,6 +15,7 @@ from evaluation.selectors import decisions_for
 
 from . import selectors, services
 from .forms import FORMS
+from .queue_filters import tasks_filtered
 
 
 class ReviewerRequiredMixin(LoginRequiredMixin):
@@ -30,14 +32,21 @@ class TaskQueueView(ReviewerRequiredMixin, ListView):
     context_object_name = "tasks"
     paginate_by = 25
 
-    def get_queryset(self):
+    def tasks(self):
         return selectors.queue_for(self.request.user)
+
+    def get_queryset(self):
+        tasks, self.filters = tasks_filtered(self.tasks(), self.request.GET)
+        return tasks
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filters=self.filters, now=timezone.now(), **kwargs)
 
 
 class TaskInboxView(TaskQueueView):
     template_name = "workflows/task_inbox.html"
 
-    def get_queryset(self):
+    def tasks(self):
         return selectors.inbox_for(self.request.user)
 
 
