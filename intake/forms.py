@@ -59,8 +59,10 @@ class EditionForm(forms.ModelForm):
         model = Edition
         fields = ["name", "year", *Edition.PHASE_DATES, "max_proposals_per_applicant",
                   "max_attachments_per_proposal", "max_attachment_mb", "ballots_per_email",
-                  "pesel_required", "minimum_voter_age", "selection_rule", "population"]
-        widgets = {name: _datetime_widget() for name in Edition.PHASE_DATES}
+                  "pesel_required", "minimum_voter_age", "selection_rule", "population",
+                  "review_criteria"]
+        widgets = {**{name: _datetime_widget() for name in Edition.PHASE_DATES},
+                   "review_criteria": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -74,16 +74,22 @@ class TaskDetailView(TaskMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         proposal = selectors.task_proposal(self.task)
-        kwargs.setdefault("form", self.form_class() if self.mine else None)
+        kwargs.setdefault("form", self.form_make() if self.mine else None)
         return super().get_context_data(
             task=self.task, mine=self.mine, proposal=proposal, step=selectors.task_step(
                 self.task), decisions=decisions_for(proposal).select_related("reviewer"),
             attachments=proposal.attachments.all(), **kwargs)
 
+    def form_make(self, data=None):
+        step = selectors.task_step(self.task)
+        criteria = (selectors.task_proposal(self.task).edition.review_criteria_list
+                    if step == "formal_review" else ())
+        return self.form_class(data, criteria=criteria)
+
     def post(self, request, *args, **kwargs):
         if not self.mine:
             raise PermissionDenied
-        form = self.form_class(request.POST)
+        form = self.form_make(request.POST)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
         try:
