@@ -35,6 +35,7 @@ PLACES = {
 }
 PICTURE_OF = "Tężnia solankowa na Bulwarach"
 POPULATION = 112_000  # residents aged 16 or more, as the city gives it
+CRITERIA = "zgodny z prawem\nw kompetencjach gminy\nkoszt realny"
 
 
 def _png(width: int = 320, height: int = 180) -> bytes:
@@ -92,3 +93,6 @@ def residents_demo_load() -> None:
         _picture(edition)
         _cards_over_days(edition)
         Edition.objects.filter(pk=edition.pk).update(population=POPULATION)
+    # The formal reviewers' checklist on every Rybnik edition that has none yet.
+    Edition.objects.filter(organisation__slug="rybnik", review_criteria="").update(
+        review_criteria=CRITERIA)

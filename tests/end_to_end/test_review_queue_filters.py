@@ -29,3 +29,24 @@ def test_a_reviewer_filters_the_queue_by_edition_and_district(page, live_server,
         expect(rows.nth(n)).to_contain_text(name)
         expect(rows.nth(n).get_by_test_id("due")).not_to_have_text("")
     axe(page)
+
+
+def test_a_reviewer_ticks_the_editions_checklist_to_accept(page, live_server, login, axe,
+                                                          demo_review):
+    from intake.models import Edition
+
+    edition = demo_review
+    Edition.objects.filter(pk=edition.pk).update(
+        review_criteria="zgodny z prawem\nw kompetencjach gminy\nkoszt realny")
+    login(page, "formal@wotum.localhost")
+    page.goto(f"{live_server.url}/review/queue/")
+    page.get_by_role("button", name="Weź").first.click()
+    page.get_by_label("zgodny z prawem").check()
+    page.get_by_label("Przyjmij formalnie", exact=False).check()
+    page.get_by_role("button", name="Zapisz decyzję").click()
+    expect(page.get_by_text("Aby przyjąć wniosek, zaznacz wszystkie kryteria")).to_be_visible()
+    axe(page)
+    page.get_by_label("w kompetencjach gminy").check()
+    page.get_by_label("koszt realny").check()
+    page.get_by_role("button", name="Zapisz decyzję").click()
+    expect(page.get_by_text("Decyzja zapisana")).to_be_visible()
