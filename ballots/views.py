@@ -14,6 +14,7 @@ from .card import card_of
 from .forms import BallotCardForm, LinkRequestForm
 from .models import Ballot, BallotBox
 from .option_pages import option_pages
+from .participation import cards_by_day, day_chart
 from .printing import blank_card_response
 from .selectors import receipt_lookup
 from .services import (
@@ -183,7 +184,8 @@ def live_report(request, box_id):
     """Staff follow the vote as it happens (PB-22)."""
     box = _staff_box(request, box_id, "ballots.view_live_report")
     return render(request, "ballots/live_report.html",
-                  {"box": box, "stats": box_statistics(box)})
+                  {"box": box, "stats": box_statistics(box),
+                   "chart": day_chart(cards_by_day(box))})
 
 
 def blank_card_pdf(request, box_id):

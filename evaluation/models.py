@@ -36,6 +36,8 @@ class ReviewDecision(models.Model):
                                         validators=[MinValueValidator(Decimal("0.01"))])
     notes = models.TextField(_("reviewer's notes"), blank=True)
     correction_deadline = models.DateField(_("correct by"), null=True, blank=True)
+    # The edition's checklist criteria the formal reviewer ticked (kept as worded then).
+    criteria_met = models.JSONField(_("criteria ticked"), default=list, blank=True)
 
     class Meta:
         ordering = ["decided_at", "id"]

@@ -51,9 +51,20 @@ def _decision_build(*, proposal, stage, outcome, reviewer, justification, verifi
     return decision
 
 
+def _criteria_check(proposal, stage: str, outcome: str, ticked) -> list[str]:
+    """The edition's checklist items ticked; all of them to accept formally (PB-11)."""
+    criteria = proposal.edition.review_criteria_list if stage == Stage.FORMAL else []
+    ticked = [criterion for criterion in criteria if criterion in set(ticked)]
+    if outcome == Outcome.ACCEPTED and len(ticked) < len(criteria):
+        raise ValidationError({"criteria_met": _(
+            "Tick every criterion to accept the proposal, or reject it or return it for "
+            "correction.")}, code="criteria")
+    return ticked
+
+
 def decision_record(*, proposal, stage: str, outcome: str, reviewer, justification: str = "",
                     verified_cost: Decimal | None = None, notes: str = "",
-                    correction_deadline=None) -> ReviewDecision:
+                    correction_deadline=None, criteria_met=()) -> ReviewDecision:
     """Record ``reviewer``'s decision, move the proposal and tell the applicant, atomically.
 
     Raises ``ValidationError`` (an incomplete decision), ``PermissionDenied`` (not this
@@ -66,6 +77,7 @@ def decision_record(*, proposal, stage: str, outcome: str, reviewer, justificati
         proposal=proposal, stage=stage, outcome=outcome, reviewer=reviewer,
         justification=justification, verified_cost=verified_cost, notes=notes,
         correction_deadline=correction_deadline)
+    decision.criteria_met = _criteria_check(proposal, stage, outcome, criteria_met)
     accepted_on_merit = (stage, outcome) == (Stage.MERIT, Outcome.ACCEPTED)
     with transaction.atomic():
         moved = transition_run(

@@ -60,8 +60,9 @@ class EditionForm(forms.ModelForm):
         fields = ["name", "year", *Edition.PHASE_DATES, "max_proposals_per_applicant",
                   "max_attachments_per_proposal", "max_attachment_mb", "ballots_per_email",
                   "pesel_required", "minimum_voter_age", "selection_rule", "population",
-                  "preliminary_results_during_voting"]
-        widgets = {name: _datetime_widget() for name in Edition.PHASE_DATES}
+                  "preliminary_results_during_voting", "review_criteria"]
+        widgets = {**{name: _datetime_widget() for name in Edition.PHASE_DATES},
+                   "review_criteria": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

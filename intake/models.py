@@ -53,6 +53,11 @@ class Edition(models.Model):
     minimum_voter_age = models.PositiveSmallIntegerField(_("minimum voter age"), default=16)
     selection_rule = models.CharField(_("selection rule"), max_length=30,
                                       choices=rules.budget_choices, default="greedy")
+    # The formal reviewer's checklist, one criterion a line; empty: no checklist.
+    review_criteria = models.TextField(
+        _("formal review checklist"), blank=True,
+        help_text=_("Optional, one criterion per line (e.g. “zgodny z prawem”, “w kompetencjach "
+                    "gminy”, “koszt realny”): a formal reviewer ticks them all to accept."))
     # Residents entitled to vote, when the city gives it: the public pages show turnout.
     population = models.PositiveIntegerField(
         _("residents entitled to vote"), null=True, blank=True,
@@ -148,6 +153,10 @@ class Edition(models.Model):
         """The public results page shows once the vote closed or the results were published."""
         return self.ballot_box_id is not None and (
             self.state == self.State.CLOSED or self.results_published_at is not None)
+
+    @property
+    def review_criteria_list(self) -> list[str]:
+        return [line.strip() for line in self.review_criteria.splitlines() if line.strip()]
 
     def refusal(self, phase: str) -> str | None:
         """Why an action of ``phase`` ("intake", "voting") is refused now; None if allowed."""

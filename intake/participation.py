@@ -23,11 +23,15 @@ class Participation:
 
     @property
     def turnout(self) -> Decimal | None:
-        """Valid cards per 100 residents, to one decimal; None where the city gave no count."""
+        """Valid cards per 100 residents; None where the city gave no count.
+
+        One decimal, or two below 1% (an early vote in a big city would read "0,0%").
+        """
         if not self.population:
             return None
-        return (Decimal(100 * self.cards) / self.population).quantize(
-            Decimal("0.1"), rounding=ROUND_HALF_UP)
+        percent = Decimal(100 * self.cards) / self.population
+        return percent.quantize(Decimal("0.1") if percent >= 1 else Decimal("0.01"),
+                                rounding=ROUND_HALF_UP)
 
 
 def edition_participation(edition: Edition) -> Participation | None:

@@ -24,8 +24,15 @@ class DecisionForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Required to return the proposal for correction."))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, criteria=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # The edition's checklist (PB-11), when it has one: every item ticked to accept.
+        if criteria:
+            self.fields["criteria_met"] = forms.MultipleChoiceField(
+                label=_("Checklist"), required=False, widget=forms.CheckboxSelectMultiple,
+                choices=[(criterion, criterion) for criterion in criteria],
+                help_text=_("Tick every criterion the proposal meets; all of them to accept."))
+            self.order_fields(["criteria_met", "outcome"])
         self.fields["outcome"].choices = [
             (Outcome.ACCEPTED, self.accept_label),
             (Outcome.REJECTED, _("Reject")),

@@ -96,7 +96,8 @@ def review_task_release(*, task: Task, user) -> Task:
 
 def review_task_decide(*, task: Task, user, outcome: str, justification: str = "",
                        verified_cost: Decimal | None = None, notes: str = "",
-                       correction_deadline: date | None = None) -> ReviewDecision:
+                       correction_deadline: date | None = None,
+                       criteria_met=()) -> ReviewDecision:
     """Record ``user``'s decision on their ``task`` and move the review on, atomically."""
     with task.activation() as activation:
         proposal = selectors.task_proposal(task)
@@ -109,7 +110,7 @@ def review_task_decide(*, task: Task, user, outcome: str, justification: str = "
         decision = decision_record(
             proposal=proposal, stage=STEP_STAGES[selectors.task_step(task)], outcome=outcome,
             reviewer=user, justification=justification, verified_cost=verified_cost,
-            notes=notes, correction_deadline=correction_deadline)
+            notes=notes, correction_deadline=correction_deadline, criteria_met=criteria_met)
         activation.execute()
     return decision
 

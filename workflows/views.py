@@ -4,6 +4,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
@@ -14,6 +15,7 @@ from evaluation.selectors import decisions_for
 
 from . import selectors, services
 from .forms import FORMS
+from .queue_filters import tasks_filtered
 
 
 class ReviewerRequiredMixin(LoginRequiredMixin):
@@ -30,14 +32,21 @@ class TaskQueueView(ReviewerRequiredMixin, ListView):
     context_object_name = "tasks"
     paginate_by = 25
 
-    def get_queryset(self):
+    def tasks(self):
         return selectors.queue_for(self.request.user)
+
+    def get_queryset(self):
+        tasks, self.filters = tasks_filtered(self.tasks(), self.request.GET)
+        return tasks
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filters=self.filters, now=timezone.now(), **kwargs)
 
 
 class TaskInboxView(TaskQueueView):
     template_name = "workflows/task_inbox.html"
 
-    def get_queryset(self):
+    def tasks(self):
         return selectors.inbox_for(self.request.user)
 
 
@@ -65,16 +74,22 @@ class TaskDetailView(TaskMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         proposal = selectors.task_proposal(self.task)
-        kwargs.setdefault("form", self.form_class() if self.mine else None)
+        kwargs.setdefault("form", self.form_make() if self.mine else None)
         return super().get_context_data(
             task=self.task, mine=self.mine, proposal=proposal, step=selectors.task_step(
                 self.task), decisions=decisions_for(proposal).select_related("reviewer"),
             attachments=proposal.attachments.all(), **kwargs)
 
+    def form_make(self, data=None):
+        step = selectors.task_step(self.task)
+        criteria = (selectors.task_proposal(self.task).edition.review_criteria_list
+                    if step == "formal_review" else ())
+        return self.form_class(data, criteria=criteria)
+
     def post(self, request, *args, **kwargs):
         if not self.mine:
             raise PermissionDenied
-        form = self.form_class(request.POST)
+        form = self.form_make(request.POST)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
         try:

@@ -30,7 +30,10 @@
   if (!summary) { return; }
   function text(input) {
     var label = form.querySelector("label[for='" + input.id + "']");
-    return label ? label.textContent.replace(/\s*\([^)]*zł\)\s*$/, "").trim() : input.value;
+    if (!label) { return input.value; }
+    var code = label.querySelector(".badge");
+    var name = label.textContent.replace(/\s*\([^)]*zł\)\s*$/, "").trim();
+    return code ? code.textContent + " " + name.slice(code.textContent.length).trim() : name;
   }
   function update() {
     summary.querySelectorAll("[data-summary]").forEach(function (row) {
@@ -43,8 +46,8 @@
         : (abstain && abstain.checked ? summary.dataset.abstain : summary.dataset.none);
       row.querySelector("[data-summary-choice]").textContent = choice;
       row.querySelector("[data-summary-counter]").textContent = summary.dataset.counter
-        .replace("%(n)s", chosen.length).replace("%(max)s", max)
-        .replace("%(left)s", Math.max(max - chosen.length, 0));
+        .replace("{n}", chosen.length).replace("{max}", max)
+        .replace("{left}", Math.max(max - chosen.length, 0));
     });
   }
   form.addEventListener("change", update);

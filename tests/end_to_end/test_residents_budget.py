@@ -37,7 +37,7 @@ def test_a_resident_goes_from_the_front_page_to_a_project_page(page, live_server
 
     card.get_by_role("link", name=rybnik_vote.name, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(rybnik_vote.name)
-    expect(page.get_by_test_id("participation")).to_contain_text("Frekwencja: 0,2%")
+    expect(page.get_by_test_id("participation")).to_contain_text("Frekwencja: 0,18%")
     axe(page)
     page.get_by_role("link", name="Projekty na karcie").click()
     page.get_by_label("Kategoria").select_option("Sport i rekreacja")
@@ -80,3 +80,57 @@ def test_a_resident_on_a_phone_sees_why_each_project_won_or_lost(browser, live_s
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
     axe(page)
     context.close()
+
+
+def test_a_resident_reads_a_project_then_votes_with_the_district_first_and_a_summary(
+        page, live_server, axe, rybnik_vote):
+    from tests.voting.conftest import PESEL_2002_F
+
+    page.goto(f"{live_server.url}/pb/editions/{rybnik_vote.pk}/projects/")
+    page.get_by_role("link", name="Plac zabaw").click()
+    expect(page.get_by_test_id("project-number")).to_have_text(
+        f"{rybnik_vote.year}/002")
+    page.get_by_role("link", name="Głosuj").click()
+    page.get_by_label("Adres e-mail").fill("rodzina@example.org")
+    page.get_by_role("button", name="Wyślij").click()
+    page.goto(f"{live_server.url}/outbox/?to=rodzina@example.org")
+    page.get_by_role("link", name="/vote/card/").first.click()
+    expect(page.get_by_role("heading", name="Karta do głosowania")).to_be_visible()
+
+    page.get_by_test_id("district-first").get_by_role("link", name="Śródmieście").click()
+    district = page.locator("details[open]")
+    expect(district).to_have_count(1)
+    expect(district.locator("summary")).to_have_text("Śródmieście")
+    page.get_by_label("Plac zabaw").check()
+    description = page.get_by_role("link", name="opis 2027/002 Plac zabaw", exact=False)
+    expect(description).to_have_attribute("target", "_blank")
+    page.get_by_label("Koncerty").check()
+    summary = page.get_by_test_id("card-summary")
+    expect(summary).to_contain_text("Plac zabaw")
+    expect(summary.get_by_test_id("choices-left").nth(1)).to_have_text(
+        "wybrano 1 z 2; można wybrać jeszcze 1")
+    axe(page)
+
+    # Without JavaScript's help the same summary comes from the server, ticks kept.
+    page.get_by_role("button", name="Sprawdź mój wybór").click()
+    expect(page.get_by_test_id("card-summary")).to_contain_text("Koncerty")
+    expect(page.get_by_label("Plac zabaw")).to_be_checked()
+    for label in ("Ukończyłem/łam 16 lat.", "Jestem mieszkańcem/mieszkanką tej gminy.",
+                  "Dane, które zawarłem/łam", "Wyrażam zgodę"):
+        page.get_by_label(label).check()
+    page.get_by_label("Numer PESEL").fill(PESEL_2002_F)
+    page.get_by_role("button", name="Wyślij").click()
+    expect(page.get_by_role("heading", name="dziękujemy za wypełnienie ankiety")).to_be_visible()
+
+
+def test_the_live_report_charts_have_legends_and_pass_axe(page, live_server, login, axe,
+                                                          rybnik_vote):
+    login(page, "budget@wotum.localhost")
+    page.goto(f"{live_server.url}/vote/{rybnik_vote.ballot_box_id}/report/")
+    expect(page.get_by_test_id("by-day-legend")).to_contain_text("łącznie od otwarcia")
+    expect(page.get_by_role("img", name="Karty ważne w poszczególnych dniach i łącznie")
+           ).to_be_visible()
+    expect(page.get_by_test_id("age-legend")).to_contain_text("kobiety")
+    expect(page.get_by_role("heading", name="Głosujący według dzielnic")).to_be_visible()
+    axe(page)
+    page.screenshot(path="/tmp/residents_live_report.png", full_page=True)

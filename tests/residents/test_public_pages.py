@@ -136,4 +136,12 @@ def test_the_public_results_say_why_each_project_won_or_lost(client, voting):
     assert "Remis: projekty 2027/005, 2027/006 mają po 4 głosy" in citywide
     assert "Budżet 1 000 000 zł: 900 000 zł na zwycięskie projekty, zostało 100 000 zł." \
         in citywide
-    assert "Frekwencja: 0,9% z 1 000 uprawnionych mieszkańców." in html
+    assert "Frekwencja: 0,90% z 1 000 uprawnionych mieszkańców." in html
+
+
+def test_turnout_keeps_two_decimals_below_one_percent():
+    from intake.participation import Participation
+
+    assert Participation(cards=40, population=112_000).turnout == Decimal("0.04")
+    assert Participation(cards=9, population=900).turnout == Decimal("1.0")
+    assert Participation(cards=9, population=None).turnout is None

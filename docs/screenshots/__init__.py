@@ -1,0 +1,1 @@
+"""Screenshots of the residents' pages for the README (run ``python -m docs.screenshots``)."""
