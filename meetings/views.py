@@ -32,9 +32,9 @@ def _running(request, pk) -> Meeting:
 
 @login_required
 def meeting_list(request):
-    return render(request, "meetings/meeting_list.html", {
-        "run": selectors.meetings_run_by(request.user).select_related("organisation"),
-        "mine": selectors.meetings_of_member(request.user).select_related("organisation")})
+    from .templatetags.meetings_tags import meeting_links
+
+    return render(request, "meetings/meeting_list.html", meeting_links(request.user))
 
 
 def _rows(meeting: Meeting, user, electors) -> list[dict]:
