@@ -1,6 +1,8 @@
 """BR-1 … BR-8 in a browser: the secretary runs the demo board meeting; two members in two
 browser contexts see every step without reloading their pages."""
 import io
+import re
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -24,7 +26,7 @@ def _vote(page, choice):
     page.get_by_label(choice, exact=True).check()
     page.get_by_role("button", name="Zatwierdź").click()
     expect(page.get_by_test_id("confirmation-id")).to_have_text(
-        __import__("re").compile(r"^[A-Z2-9]{10}$"))
+        re.compile(r"^[A-Z2-9]{10}$"))
 
 
 def test_secretary_runs_a_resolution_and_members_follow_live(browser, live_server, login,
@@ -75,8 +77,8 @@ def test_secretary_runs_a_resolution_and_members_follow_live(browser, live_serve
         expect(page.get_by_role("heading", name="Wyniki głosowania")).to_be_visible()
         with page.expect_download() as download:
             page.get_by_test_id("results-download").click()
-        sheet = openpyxl.load_workbook(io.BytesIO(open(download.value.path(), "rb").read()),
-                                       read_only=True).active
+        content = Path(download.value.path()).read_bytes()
+        sheet = openpyxl.load_workbook(io.BytesIO(content), read_only=True).active
         rows = list(sheet.iter_rows(values_only=True))
         assert rows[1][0] == "Uchwała nr 7/2026" and rows[1][1] == "przyjęta"
         assert "Za" in rows[1]
