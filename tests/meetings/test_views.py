@@ -286,3 +286,66 @@ def test_absolute_majority_of_all_members_by_head():
                                    statutory=5)).adopted
     assert not resolution_decide(_data(R.ABSOLUTE_OF_MEMBERS, "head", heads=(2, 0, 0),
                                        statutory=5)).adopted
+
+
+class TestRegistrationLink:
+    def test_registering_through_the_page(self, client, company, secretary,
+                                         django_capture_on_commit_callbacks):
+        from django.core import mail
+
+        meeting = services.meeting_create(organisation=company, kind=Meeting.Kind.BOARD,
+                                          title="Posiedzenie", actor=secretary)
+        elector = services.member_add(meeting=meeting, email="nowy@example.org",
+                                      actor=secretary)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.meeting_open_registration(meeting=meeting, actor=secretary,
+                                               base_url="http://testserver/")
+        (message,) = [m for m in mail.outbox if m.to == ["nowy@example.org"]]
+        path = "/" + message.body.split("http://testserver/")[1].split()[0]
+
+        page = client.get(path).content.decode()
+        assert "Ustaw hasło" in page
+        mismatch = client.post(path, {"password1": "Dobre-haslo-2026", "password2": "inne"})
+        assert "Hasła się różnią." in mismatch.content.decode()
+        done = client.post(path, {"password1": "Dobre-haslo-2026",
+                                  "password2": "Dobre-haslo-2026"})
+
+        assert done.status_code == 302 and done["Location"] == url("detail", meeting.pk)
+        elector.refresh_from_db()
+        assert elector.present and elector.invitation.registered_at is not None
+        assert client.get(path).status_code == 404  # the link works once
+
+
+class TestSetup:
+    def test_the_secretary_sets_up_a_meeting_through_the_forms(self, client, company,
+                                                              secretary):
+        client.force_login(secretary)
+        created = client.post(url("new", company.slug), {
+            "kind": "shareholders", "title": "Nadzwyczajne Walne Zgromadzenie",
+            "held_on": "2026-06-30", "share_capital": "1000"})
+        assert created.status_code == 302, created
+        meeting = Meeting.objects.get(title="Nadzwyczajne Walne Zgromadzenie")
+        assert created["Location"] == url("setup", meeting.pk)
+        setup = url("setup", meeting.pk)
+        client.post(setup, {"form": "member", "member-email": "a@example.org",
+                            "member-weight": "600"})
+        UserFactory(email="pelnomocnik@example.org")
+        elector = meeting.roll.electors.get()
+        client.post(setup, {"form": "proxy", "proxy-elector": elector.pk,
+                            "proxy-proxy_email": "pelnomocnik@example.org",
+                            "proxy-document": "pełnomocnictwo z 1 czerwca 2026"})
+        client.post(setup, {"form": "resolution", "resolution-identifier": "Uchwała nr 1/2026",
+                            "resolution-rule": "qualified-3/4", "resolution-basis": "weight",
+                            "resolution-quorum": "1/2"})
+        refused = client.post(setup, {"form": "proxy", "proxy-elector": elector.pk,
+                                      "proxy-proxy_email": "nikt@example.org",
+                                      "proxy-document": "x"}).content.decode()
+
+        elector.refresh_from_db()
+        assert elector.weight == 600 and elector.proxy.email == "pelnomocnik@example.org"
+        resolution = meeting.resolutions.get()
+        assert (resolution.rule, resolution.basis, resolution.quorum) == (
+            "qualified-3/4", "weight", "1/2")
+        assert "nie ma konta w Wotum" in refused
+        assert not hasattr(resolution, "text") and "text" not in {
+            f.name for f in Resolution._meta.get_fields()}
