@@ -349,3 +349,12 @@ class TestSetup:
         assert "nie ma konta w Wotum" in refused
         assert not hasattr(resolution, "text") and "text" not in {
             f.name for f in Resolution._meta.get_fields()}
+
+
+def test_a_shareholders_result_shows_shares_and_their_share_of_capital(make_meeting, client,
+                                                                      secretary):
+    meeting, (a, *_) = _shareholders(make_meeting, secretary)
+    client.force_login(a.user)
+    page = client.get(url("detail", meeting.pk)).content.decode()
+    assert "Akcje z ważnymi głosami: 1000 (50,00% kapitału zakładowego)" in page
+    assert "Wstrzymujący się: 1" in page
