@@ -358,3 +358,18 @@ def test_a_shareholders_result_shows_shares_and_their_share_of_capital(make_meet
     page = client.get(url("detail", meeting.pk)).content.decode()
     assert "Akcje z ważnymi głosami: 1000 (50,00% kapitału zakładowego)" in page
     assert "Wstrzymujący się: 1" in page
+
+
+def test_another_companys_secretary_sees_nothing(make_meeting, client):
+    from organisations.models import Organisation
+    from organisations.roles import Role
+    from tests.factories import MembershipFactory, OrganisationFactory
+
+    meeting, _ = make_meeting(resolutions=ONE)
+    other = OrganisationFactory(kind=Organisation.Kind.COMPANY)
+    stranger = UserFactory()
+    MembershipFactory(user=stranger, organisation=other, role=Role.COMPANY_SECRETARY)
+    client.force_login(stranger)
+    for name in ("detail", "state", "setup", "record_xlsx", "results_xlsx"):
+        assert client.get(url(name, meeting.pk)).status_code == 404, name
+    assert client.post(url("step", meeting.pk, "start")).status_code == 404
