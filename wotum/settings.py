@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "intake",
     "evaluation",
     "meetings",
+    "council",
     "workflows",
     "reports",
     "demo",
@@ -249,6 +250,9 @@ CELERY_BEAT_SCHEDULE = {
     # E-mail is sent on a nudge from the web process; this catches a nudge that was lost.
     "emails-deliver-queued": {"task": "notifications.tasks.email_deliver_queued",
                               "schedule": 60.0},
+    # Council votes and quorum checks end at their time even when no screen is watching
+    # (a screen reading the state closes them too, at once).
+    "council-close-due": {"task": "council.tasks.session_close_due_task", "schedule": 5.0},
 }
 
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
