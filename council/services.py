@@ -168,8 +168,7 @@ def item_vote_cast(*, resolution: Resolution, user, choice: str) -> CastResult:
     elector = Elector.objects.filter(roll_id=meeting.roll_id, user=user).first()
     if elector is None:
         raise VoteRefused("not_on_roll", _("You are not a councillor of this session."))
-    item = getattr(resolution, "session_item", None)
-    if item and item.closes_at and item.closes_at <= timezone.now():
+    if SessionItem.objects.filter(resolution=resolution, closes_at__lte=timezone.now()).exists():
         session_close_due(meeting)
         raise VoteRefused("closed", _("The time for this vote is over; your vote was not "
                                       "recorded."))
