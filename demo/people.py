@@ -23,6 +23,8 @@ PEOPLE = [
     ("budget@wotum.localhost", "Bogdan", "Budżetowy", "rybnik", Role.BUDGET_ADMIN),
     ("secretary@wotum.localhost", "Sabina", "Sekretarz", "spolka", Role.COMPANY_SECRETARY),
     ("shareholder@wotum.localhost", "Stefan", "Akcjonariusz", "spolka", Role.SHAREHOLDER),
+    ("board2@wotum.localhost", "Bożena", "Zarządzająca", "spolka", Role.SHAREHOLDER),
+    ("board3@wotum.localhost", "Bartłomiej", "Członkowski", "spolka", Role.SHAREHOLDER),
     ("operator@wotum.localhost", "Oskar", "Operator", "rada-rybnik", Role.COUNCIL_OPERATOR),
     ("chair@wotum.localhost", "Halina", "Przewodnicząca", "rada-rybnik", Role.COUNCIL_CHAIR),
     ("councillor@wotum.localhost", "Radosław", "Radny", "rada-rybnik", Role.COUNCILLOR),

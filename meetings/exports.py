@@ -52,7 +52,7 @@ class ResultColumns(XlsxExport):
         Column("cast_by", gettext_lazy("Cast by (proxy)"), width=26),
         Column("choice", gettext_lazy("Choice"), width=16),
         Column("weight", gettext_lazy("Weight")),
-        Column("received", gettext_lazy("Received"), width=20),
+        Column("received", gettext_lazy("Time received"), width=20),
         Column("confirmation", gettext_lazy("Confirmation id"), width=16),
     )
 
@@ -123,7 +123,7 @@ class MeetingRecord(ResultColumns):
     def get_status(self, row):
         if row.vote is None:
             return ""
-        return _("counted") if row.vote.counts else _("superseded (changed)")
+        return _("counted (final)") if row.vote.counts else _("superseded (changed)")
 
 
 def _closed(meeting: Meeting):

@@ -85,6 +85,14 @@ class ResultView:
     capital_share: Fraction | None
     data: dict
 
+    @property
+    def capital_percent(self) -> str | None:
+        """The share of capital with valid votes, as a percentage to two places."""
+        if self.capital_share is None:
+            return None
+        hundredths = round(self.capital_share * 10000)  # exact: Fraction rounds half to even
+        return f"{hundredths // 100},{hundredths % 100:02d}"
+
 
 def resolution_result(resolution: Resolution) -> ResultView | None:
     """The stored result of a closed resolution, its sentence in the current language."""

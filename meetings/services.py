@@ -122,10 +122,14 @@ def resolution_add(*, meeting: Meeting, identifier: str, actor,
 
 
 def _state_required(instance, *states) -> None:
-    """A wrong step gets a sentence, not a bare permission error from the state machine."""
-    if instance.state not in states:
+    """A wrong step gets a sentence, not a bare permission error from the state machine.
+
+    Reads the state afresh: the caller's copy may be older than the row.
+    """
+    fresh = type(instance)._default_manager.get(pk=instance.pk)
+    if fresh.state not in states:
         raise MeetingRefused(_("This step is not possible now: %(what)s is %(state)s.") % {
-            "what": instance, "state": instance.get_state_display()})
+            "what": fresh, "state": fresh.get_state_display()})
 
 
 def meeting_open_registration(*, meeting: Meeting, actor, base_url: str) -> Meeting:
@@ -251,7 +255,7 @@ def meeting_close(*, meeting: Meeting, actor) -> Meeting:
 def meeting_vote(*, resolution: Resolution, elector: Elector, cast_by, choice: str
                  ) -> CastResult:
     """A member's (or proxy's) vote on a resolution, confirmed on screen and by e-mail."""
-    meeting = resolution.meeting
+    meeting = Meeting.objects.get(pk=resolution.meeting_id)
     if meeting.state != Meeting.State.VOTING:
         code = "closed" if meeting.state == Meeting.State.CLOSED else "not_open"
         raise VoteRefused(code, _("The meeting is not voting now."))

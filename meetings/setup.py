@@ -19,7 +19,8 @@ from .models import Meeting
 def meeting_new(request, organisation):
     organisation = get_object_or_404(organisations_for(request.user, Role.COMPANY_SECRETARY),
                                      slug=organisation)
-    if not request.user.has_perm("meetings.run_meeting", organisation):
+    # Asked of an unsaved meeting: the permission is held per organisation.
+    if not request.user.has_perm("meetings.run_meeting", Meeting(organisation=organisation)):
         raise PermissionDenied
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

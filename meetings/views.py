@@ -32,9 +32,9 @@ def _running(request, pk) -> Meeting:
 
 @login_required
 def meeting_list(request):
-    return render(request, "meetings/meeting_list.html", {
-        "run": selectors.meetings_run_by(request.user).select_related("organisation"),
-        "mine": selectors.meetings_of_member(request.user).select_related("organisation")})
+    from .templatetags.meetings_tags import meeting_links
+
+    return render(request, "meetings/meeting_list.html", meeting_links(request.user))
 
 
 def _rows(meeting: Meeting, user, electors) -> list[dict]:
@@ -96,7 +96,7 @@ def vote(request, pk, resolution_pk):
     if elector is None:
         return _refused(request, meeting, _("You are not on the roll of electors of this "
                                             "meeting, nor anyone's proxy on it."))
-    form = VoteForm(request.POST or None)
+    form = VoteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             result = services.meeting_vote(resolution=resolution, elector=elector,
@@ -208,7 +208,8 @@ def register(request, token):
         return render(request, "meetings/register_invalid.html", status=404)
     user = invitation.elector.user
     needs_password = not user.has_usable_password()
-    form = RegisterForm(request.POST or None, user=user) if needs_password else None
+    data = request.POST if request.method == "POST" else None
+    form = RegisterForm(data, user=user) if needs_password else None
     if request.method == "POST" and (form is None or form.is_valid()):
         try:
             services.invitation_accept(

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from demo.intake import intake_demo_load
+from demo.meetings import meetings_demo_load
 from demo.people import DEMO_PASSWORD, people_load
 from demo.review import review_demo_load
 from demo.voting import voting_demo_load
@@ -14,6 +15,7 @@ class Command(BaseCommand):
         intake_demo_load()
         review_demo_load()
         voting_demo_load()
+        meetings_demo_load()
         width = max(len(email) for email, _, _ in rows)
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for email, role, organisation in rows:
