@@ -1,5 +1,7 @@
 """Pages of council sessions: the operator's and the councillor's screens, the projector,
 the public pages with their feed and exports, and the councillor's own area."""
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -90,6 +92,14 @@ def session_detail(request, pk):
     return render(request, "council/session.html", context)
 
 
+def _posted_id(request, name) -> str:
+    """A posted id, digits only (a bad one is a 404, never a 500)."""
+    value = request.POST.get(name, "")
+    if not re.fullmatch(r"[0-9]{1,18}", value):
+        raise Http404
+    return value
+
+
 def _back(meeting):
     return redirect("council:session", meeting.pk)
 
@@ -105,7 +115,7 @@ def session_step(request, pk, step):
             messages.success(request, _("Your presence is recorded."))
             return _back(meeting)
         if step == "vote":
-            resolution = get_object_or_404(meeting.resolutions, pk=request.POST.get("item", ""))
+            resolution = get_object_or_404(meeting.resolutions, pk=_posted_id(request, "item"))
             choice = request.POST.get("choice", "")
             services.item_vote_cast(resolution=resolution, user=request.user, choice=choice)
             messages.success(request, _("Your vote is recorded."))
@@ -141,11 +151,11 @@ def _operator_step(request, meeting, step):
         services.quorum_check_close(check=check, actor=actor)
     elif step == "absent":
         elector = get_object_or_404(Elector, roll_id=meeting.roll_id,
-                                    pk=request.POST.get("elector", ""))
+                                    pk=_posted_id(request, "elector"))
         services.councillor_mark_absent(meeting=meeting, elector=elector, actor=actor)
         messages.success(request, _("%(name)s is marked absent.") % {"name": elector.user})
     elif step == "open":
-        resolution = get_object_or_404(meeting.resolutions, pk=request.POST.get("item", ""))
+        resolution = get_object_or_404(meeting.resolutions, pk=_posted_id(request, "item"))
         form = VoteOpenForm(request.POST)
         if not form.is_valid():
             raise MeetingRefused(_("Choose a majority rule and a duration of 10 to 3600 "
@@ -153,7 +163,7 @@ def _operator_step(request, meeting, step):
         services.item_vote_open(resolution=resolution, actor=actor, **form.cleaned_data)
         messages.success(request, _("The vote has started."))
     elif step == "close":
-        resolution = get_object_or_404(meeting.resolutions, pk=request.POST.get("item", ""),
+        resolution = get_object_or_404(meeting.resolutions, pk=_posted_id(request, "item"),
                                        state=Resolution.State.OPEN)
         from meetings.services import resolution_close
 

@@ -92,9 +92,10 @@ def test_xlsx_matches_the_public_page(voted, client):
     urls = _urls(voted)
     vote, named = _public_named(client, urls)
     workbook = load_workbook(io.BytesIO(b"".join(client.get(urls["xlsx"]).streaming_content)))
-    rows = [r for r in workbook.active.iter_rows(values_only=True)][1:]
+    rows = list(workbook.active.iter_rows(values_only=True))[1:]
     mine = [r for r in rows if r[0] == vote["identifier"]]
-    labels = {"for": "Za", "against": "Przeciw", "abstain": "Wstrzymuję się", None: "nie głosował(a)"}
+    labels = {"for": "Za", "against": "Przeciw", "abstain": "Wstrzymuję się",
+              None: "nie głosował(a)"}
     assert {(r[8], r[9]): r[10] for r in mine} == {k: labels[v] for k, v in named.items()}
     assert mine[0][4:7] == (12, 3, 1)
     assert mine[0][7] == vote["sentence"]
