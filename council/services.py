@@ -173,8 +173,9 @@ def item_vote_cast(*, resolution: Resolution, user, choice: str) -> CastResult:
         raise VoteRefused("closed", _("The time for this vote is over; your vote was not "
                                       "recorded."))
     with transaction.atomic():
+        secret = SessionItem.objects.filter(resolution=resolution, secret=True).exists()
         result = named_vote_cast(poll=resolution.poll, elector=elector, cast_by=user,
-                                 option_code=choice)
+                                 option_code=choice, secret=secret)
         meeting_touch(meeting.pk)
     return result
 

@@ -159,3 +159,21 @@ def test_a_draft_session_is_not_public(council, operator, client):
     meeting = services.council_session_create(council=council, title="Sesja w przygotowaniu",
                                               actor=operator)
     assert client.get(_urls(meeting)["session"]).status_code == 404
+
+
+def test_a_secret_votes_audit_rows_do_not_say_how_anyone_voted(voted):
+    from audit.models import AuditRecord
+    from ballots.models import Option
+
+    secret = voted.resolutions.get(identifier=SECRET_BALLOT)
+    rows = AuditRecord.objects.filter(action__startswith="vote.",
+                                      details__poll=secret.poll_id)
+    assert rows.count() == 16
+    option_ids = [str(pk) for pk in Option.objects.filter(poll=secret.poll)
+                  .values_list("pk", flat=True)]
+    for row in rows:
+        assert (row.from_state, row.to_state) == ("", "")
+        assert not any(f":{pk}×" in row.object_repr for pk in option_ids)
+        assert row.object_type == "ballots.poll"
+    named = voted.resolutions.get(identifier="Uchwała nr XII/1/2026")
+    assert AuditRecord.objects.filter(details__poll=named.poll_id, to_state="for").count() == 12
