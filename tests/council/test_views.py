@@ -99,3 +99,19 @@ def test_the_councillors_area_shows_items_activity_and_how_each_member_voted(
     assert "Sesja XII: obecny" in page
     assert "Uchwała nr XII/1/2026: <strong>Przeciw</strong>" in page
     assert f"{councillors[1].first_name} {councillors[1].last_name}" in page  # named list
+
+
+def test_session_documents_reach_its_councillors_only(session, client, councillors, settings,
+                                                      tmp_path):
+    from council.models import SessionDocument
+
+    settings.MEDIA_ROOT = tmp_path
+    document = SessionDocument.objects.create(
+        meeting=session, title="Projekt uchwały budżetowej",
+        file=SimpleUploadedFile("projekt.pdf", b"%PDF-1.4 projekt"))
+    client.force_login(councillors[0])
+    assert "Projekt uchwały budżetowej" in client.get(reverse("council:mine")).content.decode()
+    url = reverse("council:document", args=["session", document.pk])
+    assert client.get(url).status_code == 200
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 404
