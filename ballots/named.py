@@ -66,8 +66,12 @@ class CastResult:
     superseded: Vote | None
 
 
-def named_vote_cast(*, poll: Poll, elector: Elector, cast_by, option_code: str) -> CastResult:
+def named_vote_cast(*, poll: Poll, elector: Elector, cast_by, option_code: str,
+                    secret: bool = False) -> CastResult:
     """Record ``cast_by``'s vote for ``elector``; a vote already there stops counting.
+
+    ``secret``: the audit row records that the elector voted, not how (a secret council
+    vote shows counts only, the audit log included).
 
     The elector's row is locked first, so simultaneous submits for one elector queue and
     each supersedes the one before: one live vote remains. The trigger and the partial
@@ -91,9 +95,11 @@ def named_vote_cast(*, poll: Poll, elector: Elector, cast_by, option_code: str) 
                                        voter=cast_by, weight=elector.weight,
                                        receipt_code=confirmation_code())
             audit_record(
-                action="vote.change" if previous else "vote.cast", actor=cast_by, obj=vote,
+                action="vote.change" if previous else "vote.cast", actor=cast_by,
+                obj=poll if secret else vote,  # a vote's repr names its option
                 organisation=poll.organisation_id, stream=f"poll:{poll.pk}",
-                from_state=previous.option.code if previous else "", to_state=option.code,
+                from_state=previous.option.code if previous and not secret else "",
+                to_state="" if secret else option.code,
                 details={"poll": poll.pk, "elector": elector.pk,
                          "elector_name": str(elector.user), "cast_by": str(cast_by),
                          "proxy": cast_by.pk != elector.user_id, "weight": elector.weight,

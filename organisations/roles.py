@@ -43,8 +43,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.COMPANY_SECRETARY: ["audit.view_auditrecord", "notifications.view_outboundemail",
                              "meetings.run_meeting"],
     Role.SHAREHOLDER: [],
-    Role.COUNCIL_OPERATOR: ["audit.view_auditrecord"],
-    Role.COUNCIL_CHAIR: ["audit.view_auditrecord"],
+    Role.COUNCIL_OPERATOR: ["audit.view_auditrecord", "meetings.run_meeting"],
+    Role.COUNCIL_CHAIR: ["audit.view_auditrecord", "meetings.run_meeting"],
     Role.COUNCILLOR: [],
 }
 

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from organisations.selectors import memberships_of
 
+COUNCIL_ROLES = {"council_operator", "council_chair", "councillor"}
+
 
 def navigation(request):
     user = getattr(request, "user", None)
@@ -12,7 +14,10 @@ def navigation(request):
     organisations = []
     if user is not None and user.is_authenticated:
         seen = set()
-        for membership in memberships_of(user):
+        memberships = list(memberships_of(user))
+        if any(m.role in COUNCIL_ROLES for m in memberships):
+            items.append({"label": _("Council sessions"), "url": reverse("council:sessions")})
+        for membership in memberships:
             if membership.organisation_id not in seen:
                 seen.add(membership.organisation_id)
                 organisations.append(membership.organisation)

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "intake",
     "evaluation",
     "meetings",
+    "council",
     "workflows",
     "reports",
     "demo",
@@ -286,6 +287,9 @@ CELERY_BEAT_SCHEDULE = {
     # Cast cards' audit rows are chained on a nudge after commit; this bounds the wait of
     # a row whose nudge was lost (broker down) to ten seconds.
     "audit-chain": {"task": "audit.tasks.audit_chain_task", "schedule": 10.0},
+    # Council votes and quorum checks end at their time even when no screen is watching
+    # (a screen reading the state closes them too, at once).
+    "council-close-due": {"task": "council.tasks.session_close_due_task", "schedule": 5.0},
 }
 # The store that writes cast cards (ballots.store); empty: the one that suits the database.
 WOTUM_CAST_STORE = os.environ.get("WOTUM_CAST_STORE", "")

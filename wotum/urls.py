@@ -18,6 +18,7 @@ urlpatterns = [
     path("vote/", include("ballots.urls")),
     path("review/", include("workflows.urls")),
     path("meetings/", include("meetings.urls")),
+    path("rada/", include("council.urls")),
     path("reports/", include("reports.urls")),
     path("org/", include("audit.urls")),
     path("org/", include("organisations.urls")),
