@@ -22,11 +22,10 @@ def window_closed_reason(*, is_open_state: bool, is_past_state: bool, starts, en
     within_dates = (starts is None or starts <= now) and (ends is None or now < ends)
     if is_open_state and within_dates:
         return None
-    ended = ends is not None and now >= ends
-    if ended or is_past_state:
-        moment = closed_at if is_past_state and closed_at is not None else (
-            ends if ended else None)
-        return ("closed_on", moment) if moment is not None else ("closed", None)
+    if (ends is not None and now >= ends) or is_past_state:
+        if is_past_state and closed_at is not None:
+            return "closed_on", closed_at
+        return ("closed_on", ends) if ends is not None else ("closed", None)
     if starts is not None and starts > now:
         return "opens_on", starts
     return "not_open", None
