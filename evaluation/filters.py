@@ -1,5 +1,6 @@
 """Filters of the PB-12 lists: edition, district or city-wide pool, status, reviewer, title."""
 import django_filters
+from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
@@ -10,11 +11,20 @@ from organisations.roles import Role
 from .models import ReviewDecision
 
 
+class PoolChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, pool):
+        # Districts repeat from year to year: name each with its edition.
+        return f"{pool.name} ({pool.edition.name})"
+
+
+class PoolFilter(django_filters.ModelChoiceFilter):
+    field_class = PoolChoiceField
+
+
 class ProposalFilter(django_filters.FilterSet):
     title = django_filters.CharFilter(label=_("Title contains"), lookup_expr="icontains")
     edition = django_filters.ModelChoiceFilter(label=_("Edition"), queryset=Edition.objects.none())
-    pool = django_filters.ModelChoiceFilter(label=_("District or city-wide"),
-                                            queryset=Pool.objects.none())
+    pool = PoolFilter(label=_("District or city-wide"), queryset=Pool.objects.none())
     state = django_filters.ChoiceFilter(label=_("Status"), choices=Proposal.State.choices,
                                         empty_label=_("any"))
     reviewer = django_filters.ModelChoiceFilter(label=_("Reviewer"), method="filter_reviewer",

@@ -141,3 +141,12 @@ def test_the_export_masks_e_mail_addresses_and_shows_review_columns(client, revi
     assert accepted["Weryfikator merytoryczny"] == "m•••@example.org"
     assert accepted["Status"] == "zaakceptowany"
     assert by_title["Fontanna"]["Ostatnie uzasadnienie"] == "Za drogie."
+
+
+def test_list_rows_link_to_the_proposal_and_districts_carry_their_edition(client, reviewed,
+                                                                         people, city):
+    client.force_login(people.admin)
+    html = client.get(_url(city, "all")).content.decode()
+    park = reviewed["accepted"]
+    assert f'href="{reverse("intake:proposal_detail", args=[park.pk])}"' in html
+    assert f"Dzielnica Północ ({park.edition.name})" in html

@@ -226,3 +226,17 @@ def test_a_phase_move_asks_for_confirmation_first_without_javascript(client, edi
     client.post(url, {"transition": "open_intake", "confirm": "yes"})
     edition.refresh_from_db()
     assert edition.state == "intake"
+
+
+@pytest.mark.django_db
+def test_paper_entry_and_import_are_not_offered_outside_intake(client, edition_factory, city,
+                                                               staff):
+    from organisations.roles import Role
+
+    clerk = staff(Role.INTAKE_CLERK)
+    client.force_login(clerk)
+    draft = edition_factory(organisation=city)  # intake has not opened
+    page = client.get(reverse("intake:edition_detail", args=[city.slug, draft.pk]))
+    html = page.content.decode()
+    assert reverse("intake:paper_proposal_create", args=[city.slug, draft.pk]) not in html
+    assert reverse("intake:proposal_import", args=[city.slug, draft.pk]) not in html
