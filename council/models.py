@@ -63,7 +63,7 @@ class QuorumCheck(models.Model):
         return f"{self.meeting} — {self.started_at:%H:%M:%S}"
 
     @state.transition(source=State.OPEN, target=State.CLOSED, label=_("End the quorum check"),
-                      permission=_can_run)
+                      permission=_can_run, custom={"audit": "quorumcheck.close"})
     def close(self):
         """End the check; the number present is recorded."""
 

@@ -352,7 +352,8 @@ class Proposal(models.Model):
         return False
 
     @state.transition(source=State.RETURNED, target=State.REJECTED,
-                      label=_("Reject: not corrected in time"), permission=_timetable_only)
+                      label=_("Reject: not corrected in time"), permission=_timetable_only,
+                      custom={"audit": "proposal.lapse"})
     def lapse(self):
         """Reject a returned proposal whose correction deadline passed (run by the timetable)."""
 

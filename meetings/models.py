@@ -65,17 +65,20 @@ class Meeting(models.Model):
         return self.kind == self.Kind.SHAREHOLDERS
 
     @state.transition(source=State.DRAFT, target=State.REGISTRATION,
-                      label=_("Send invitations"), permission=_can_run)
+                      label=_("Send invitations"), permission=_can_run,
+                      custom={"audit": "meeting.open_registration"})
     def open_registration(self):
         """Invite the members: registration opens."""
 
     @state.transition(source=State.REGISTRATION, target=State.VOTING,
-                      label=_("Start the voting"), permission=_can_run)
+                      label=_("Start the voting"), permission=_can_run,
+                      custom={"audit": "meeting.start_voting"})
     def start_voting(self):
         """Start the meeting's voting; resolutions may now be opened in turn."""
 
     @state.transition(source=State.VOTING, target=State.CLOSED,
-                      label=_("Close the meeting"), permission=_can_run)
+                      label=_("Close the meeting"), permission=_can_run,
+                      custom={"audit": "meeting.close"})
     def close(self):
         """Close the meeting: members no longer see results."""
 
@@ -143,12 +146,12 @@ class Resolution(models.Model):
         return Fraction(self.quorum) if self.quorum else None
 
     @state.transition(source=State.DRAFT, target=State.OPEN, label=_("Open the vote"),
-                      permission=_can_run)
+                      permission=_can_run, custom={"audit": "resolution.open"})
     def open(self):
         """Open the vote on this resolution."""
 
     @state.transition(source=State.OPEN, target=State.CLOSED, label=_("End the vote"),
-                      permission=_can_run)
+                      permission=_can_run, custom={"audit": "resolution.close"})
     def close(self):
         """End the vote on this resolution; the result is computed."""
 
