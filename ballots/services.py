@@ -263,12 +263,12 @@ def box_close(*, box: BallotBox, actor) -> int:
 
 def box_create(*, organisation, title: str, opens_at=None, closes_at=None,
                cards_per_email: int = 3, pesel_required: bool = True,
-               minimum_age: int = 16) -> BallotBox:
+               minimum_age: int = 16, result_rule: str = "greedy") -> BallotBox:
     """A prepared (draft) box; its polls are added with ``poll_create``."""
     return BallotBox.objects.create(
         organisation_id=getattr(organisation, "pk", organisation), title=title,
         opens_at=opens_at, closes_at=closes_at, cards_per_email=cards_per_email,
-        pesel_required=pesel_required, minimum_age=minimum_age)
+        pesel_required=pesel_required, minimum_age=minimum_age, result_rule=result_rule)
 
 
 def poll_create(*, box: BallotBox, title: str, options: list[dict], choice_group: str = "",
