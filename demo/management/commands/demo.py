@@ -24,4 +24,4 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for email, role, organisation in rows:
             self.stdout.write(f"  {email:<{width}}  {role} — {organisation}")
-        self.stdout.write("  radny02@ … radny21@wotum.localhost  Councillor — Rada Miasta Rybnika")
+        self.stdout.write("  radny02@ … radny21@wotum.localhost  Radny — Rada Miasta Rybnika")
