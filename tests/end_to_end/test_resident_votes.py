@@ -38,7 +38,7 @@ def test_resident_votes_with_the_emailed_link(page, live_server, open_box, axe):
     axe(page)
 
     # Send an incomplete card first: the messages appear and nothing is lost.
-    page.get_by_text("Chwałowice", exact=True).click()
+    page.get_by_test_id("district-first").get_by_role("link", name="Chwałowice").click()
     page.get_by_label("Projekt Chwałowice 4").check()
     page.get_by_label("Numer PESEL").fill("0222110124")
     page.get_by_role("button", name="Wyślij").click()
