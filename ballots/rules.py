@@ -25,6 +25,7 @@ from typing import Literal
 
 from django.utils import translation
 from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -110,20 +111,30 @@ def _of_members(members: Number | None):
     return AbsoluteMajorityOfMembers(members)
 
 
+# One plain paragraph each, as residents read it on the public results page.
+_GREEDY_EXPLAINED = _(
+    "Projects are taken from the one with the most votes, while the money lasts: each "
+    "project in turn is funded if its cost fits in what is left of the pool's budget. "
+    "A project that no longer fits is skipped and counting goes on, so a cheaper "
+    "project with fewer votes can win over a dearer one with more votes. When two "
+    "projects have the same number of votes, the one with the lower number comes first.")
+_EQUAL_SHARES_EXPLAINED = _(
+    "The pool's budget is split equally among the people who voted in it: each voter "
+    "holds an equal share and spends it only on projects they voted for. A project wins "
+    "when its supporters can pay for it together from their shares; the project that "
+    "costs each supporter the least is bought first. This way a group of residents gets "
+    "a part of the budget in proportion to its size, not all of it or nothing. When two "
+    "projects are equally good, the one with the lower number comes first.")
+
 _RULES = (
-    Rule("greedy", "budget", _("greedy method (by number of votes)"),
-         _("From the project with the most votes down, while the money lasts: each project "
-           "is selected if it fits in the money left, and skipped if it does not."),
+    Rule("greedy", "budget", _("greedy method (by number of votes)"), _GREEDY_EXPLAINED,
          _greedy),
-    Rule("equal-shares", "budget", _("Method of Equal Shares"),
-         _("The budget is split equally among the voters; a project is selected when its "
-           "supporters can pay for it together from their shares, starting with the one "
-           "that costs each of them least."),
+    Rule("equal-shares", "budget", _("Method of Equal Shares"), _EQUAL_SHARES_EXPLAINED,
          _equal_shares, reads_ballots=True),
     Rule("equal-shares-add1", "budget", _("Method of Equal Shares with Add1 completion"),
-         _("The Method of Equal Shares with each voter's share raised by 1 zł at a time "
-           "until the selected projects use up the budget; the money left goes to the most "
-           "supported projects that still fit."),
+         format_lazy("{} {}", _EQUAL_SHARES_EXPLAINED, _(
+             "Money that equal shares leave unspent goes to the projects with the most "
+             "votes that still fit.")),
          _equal_shares_add1, reads_ballots=True),
     Rule("simple", "majority", _("simple majority"),
          _("Adopted when there are more votes for than against; abstentions count neither "

@@ -11,6 +11,9 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ballots import rules
+from ballots.results import reason_text
+
 from .templatetags.intake_tags import pln_short as pln
 
 # Where a resident reads more about the Method of Equal Shares.
@@ -19,43 +22,26 @@ GREEDY_RULES = ("greedy", "greedy-no-skip")
 
 
 def rule_name(rule: str) -> str:
-    return {
-        "greedy": _("most votes first, while the money lasts"),
-        "greedy-no-skip": _("most votes first, until a project does not fit"),
-        "equal-shares": _("Method of Equal Shares"),
-        "equal-shares-add1": _("Method of Equal Shares, completed by votes"),
-    }.get(rule, rule)
+    """The rule's name from the one registry (the no-skip variant is greedy's)."""
+    try:
+        return str(rules.get("greedy" if rule in GREEDY_RULES else rule).label)
+    except KeyError:
+        return rule
 
 
 def rule_explanation(rule: str) -> str:
     """One plain paragraph saying how the rule picks the winners."""
-    if rule == "greedy":
-        return _(
-            "Projects are taken from the one with the most votes, while the money lasts: each "
-            "project in turn is funded if its cost fits in what is left of the pool's budget. "
-            "A project that no longer fits is skipped and counting goes on, so a cheaper "
-            "project with fewer votes can win over a dearer one with more votes. When two "
-            "projects have the same number of votes, the one with the lower number comes first.")
     if rule == "greedy-no-skip":
+        # A city's variant of greedy (the pool's "skip" switch off), not a rule of its own.
         return _(
             "Projects are taken from the one with the most votes, while the money lasts: "
             "counting stops at the first project that does not fit in what is left of the "
             "pool's budget. When two projects have the same number of votes, the one with the "
             "lower number comes first.")
-    if rule in ("equal-shares", "equal-shares-add1"):
-        text = _(
-            "The pool's budget is split equally among the people who voted in it: each voter "
-            "holds an equal share and spends it only on projects they voted for. A project wins "
-            "when its supporters can pay for it together from their shares; the project that "
-            "costs each supporter the least is bought first. This way a group of residents gets "
-            "a part of the budget in proportion to its size, not all of it or nothing. When two "
-            "projects are equally good, the one with the lower number comes first.")
-        if rule == "equal-shares-add1":
-            text += " " + _(
-                "Money that equal shares leave unspent goes to the projects with the most "
-                "votes that still fit.")
-        return text
-    return ""
+    try:
+        return str(rules.get(rule).explanation)
+    except KeyError:
+        return ""
 
 
 @dataclass
@@ -128,10 +114,10 @@ def explain_pool(data: dict, *, ballots: int | None = None) -> PoolExplained:
         cost, left_before = Decimal(row["cost"]), budget - spent
         if rule in GREEDY_RULES:
             reason = greedy_reason(selected=row["selected"], cost=cost, left_before=left_before,
-                                   stored=row.get("reason", ""))
+                                   stored=reason_text(row))
         else:
             reason = (_("won: %(why)s") if row["selected"] else _("lost: %(why)s")) % {
-                "why": row.get("reason", "")}
+                "why": reason_text(row)}
         lines.append(ProjectLine(
             rank=row["rank"], code=row["code"], label=row["label"], votes=row["votes"],
             cost=cost, selected=row["selected"], left_before=left_before, reason=reason,

@@ -47,7 +47,9 @@ def test_a_winner_says_it_fitted_and_what_was_left_after_it():
 
 def test_the_rule_is_named_and_explained_in_one_polish_paragraph():
     pool = explain_pool(GREEDY)
-    assert pool.rule_name == "od projektu z największą liczbą głosów, dopóki starcza pieniędzy"
+    assert pool.rule_name == "metoda zachłanna (według liczby głosów)"
+    assert pool.rule_explanation.startswith(
+        "Od projektu z największą liczbą głosów, dopóki starcza pieniędzy")
     assert "nie mieści, jest pomijany" in pool.rule_explanation
     assert "niższym numerze" in pool.rule_explanation
     assert pool.more_url == ""
