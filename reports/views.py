@@ -1,5 +1,6 @@
 """Downloads: the exports apps registered (PB-23) and the files written in the background."""
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
@@ -15,7 +16,7 @@ def object_export(request, scope: str, pk: int, kind: str):
     try:
         export = registry.get(scope, kind)
         obj = export.load_object(pk)
-    except (KeyError, LookupError):
+    except (KeyError, LookupError, ObjectDoesNotExist):
         raise Http404 from None
     if not request.user.has_perm(export.permission, obj):
         raise Http404
