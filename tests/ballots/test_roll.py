@@ -3,10 +3,9 @@
 The rules are the database's (a trigger and a partial unique index); these tests try to
 get past them both through the service and by writing rows directly.
 """
-import threading
 
 import pytest
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 
 from audit.models import AuditRecord
 from ballots.models import Option, Poll, Vote
@@ -18,6 +17,7 @@ from ballots.named import (
     roll_tally,
 )
 from ballots.rolls import Elector, Roll
+from tests.concurrency import race, require_postgres
 from tests.factories import UserFactory
 
 
@@ -223,29 +223,11 @@ def test_the_guard_survives_all_migrations(city):
 
 # Concurrency: PostgreSQL only (SQLite serialises every writer, so there is no race to lose).
 
-def _require_postgres():
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrency is proven on PostgreSQL (SQLite serialises all writers)")
+_require_postgres = require_postgres
 
 
 def _race(target, n):
-    barrier, outcomes = threading.Barrier(n), []
-
-    def run(i):
-        try:
-            barrier.wait()
-            outcomes.append(target(i))
-        except VoteRefused as refused:
-            outcomes.append(refused.code)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
+    return race(target, n, refused=(VoteRefused,))
 
 
 @pytest.mark.django_db(transaction=True)

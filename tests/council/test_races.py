@@ -1,9 +1,7 @@
 """Races that protect votes, proven on PostgreSQL with threads (SQLite serialises writers)."""
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
 from django.utils import timezone
 
 from ballots.models import Vote
@@ -12,34 +10,17 @@ from council import services
 from council.models import SessionItem
 from meetings.models import Resolution
 from meetings.results import resolution_result
+from tests.concurrency import race, require_postgres
 from tests.council.conftest import present_make
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _postgresql_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrency is proven on PostgreSQL (SQLite serialises all writers)")
+_postgresql_only = require_postgres
 
 
 def _threads(count, run):
-    barrier, outcomes = threading.Barrier(count), []
-
-    def wrapped(i):
-        try:
-            barrier.wait()
-            outcomes.append(run(i))
-        except VoteRefused as refused:
-            outcomes.append(refused.code)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=wrapped, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
+    return race(run, count, refused=(VoteRefused,))
 
 
 def test_votes_racing_the_timed_close_are_counted_or_refused(session, operator, councillors):

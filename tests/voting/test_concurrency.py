@@ -1,41 +1,21 @@
 """The rules that protect votes hold under simultaneous requests (PostgreSQL, threads)."""
-import threading
 
 import pytest
-from django.db import connection, connections
 
 from ballots.models import Ballot, BallotLink, EmailQuota
 from ballots.pesel import pesel_check
 from ballots.services import BallotRefused, CardChoices, ballot_cast, ballot_link_request
+from tests.concurrency import race, require_postgres
 from tests.voting.conftest import PESEL_ADULT_M, box_make
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _require_postgres():
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrency is proven on PostgreSQL (SQLite serialises all writers)")
+_require_postgres = require_postgres
 
 
 def _race(target, n):
-    """Run ``target(i)`` in ``n`` threads released at the same instant; collect outcomes."""
-    barrier, outcomes = threading.Barrier(n), []
-
-    def run(i):
-        try:
-            barrier.wait()
-            outcomes.append(target(i))
-        except BallotRefused as refused:
-            outcomes.append(refused.code)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
+    return race(target, n, refused=(BallotRefused,))
 
 
 def test_ten_simultaneous_requests_for_one_address_issue_exactly_three_links(city):
