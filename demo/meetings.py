@@ -9,6 +9,7 @@
 
 Idempotent: a meeting that exists already is left as it is (it may be mid-demo).
 """
+from django.conf import settings
 from django.db import transaction
 
 from accounts.models import User
@@ -20,7 +21,6 @@ BOARD = "Posiedzenie Zarządu nr 3/2026"
 GENERAL = "Zwyczajne Walne Zgromadzenie 2026"
 SECRETARY = "secretary@wotum.localhost"
 MEMBERS = ["shareholder@wotum.localhost", "board2@wotum.localhost", "board3@wotum.localhost"]
-BASE_URL = "http://127.0.0.1:8000/"
 
 
 def _meeting(organisation, title, kind, secretary, **fields):
@@ -50,7 +50,7 @@ def board_load(company, secretary) -> None:
         services.resolution_add(meeting=meeting, identifier=f"Uchwała nr {number}/2026",
                                 rule=rule, actor=secretary)
     meeting = services.meeting_open_registration(meeting=meeting, actor=secretary,
-                                                 base_url=BASE_URL)
+                                                 base_url=settings.WOTUM_BASE_URL)
     for invitation in meeting.invitations.filter(elector__user__email__in=MEMBERS[:2]):
         services.invitation_accept(invitation=invitation, password=None)
 
@@ -74,7 +74,7 @@ def general_load(company, secretary) -> None:
             ("Uchwała nr 2/2026 ZWZ", Resolution.Rule.ABSOLUTE, Resolution.Quorum.NONE),
             ("Uchwała nr 3/2026 ZWZ", Resolution.Rule.THREE_QUARTERS, Resolution.Quorum.HALF))]
     meeting = services.meeting_open_registration(meeting=meeting, actor=secretary,
-                                                 base_url=BASE_URL)
+                                                 base_url=settings.WOTUM_BASE_URL)
     for invitation in meeting.invitations.all():
         services.invitation_accept(invitation=invitation, password=None)
     services.meeting_start_voting(meeting=meeting, actor=secretary)

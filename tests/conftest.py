@@ -1,4 +1,5 @@
 """Shared fixtures: factories, eager celery inside unit tests, the anymail test backend."""
+import contextlib
 import json
 import os
 from pathlib import Path
@@ -21,6 +22,20 @@ def _unit_test_services(settings, request):
     celery_app.conf.task_eager_propagates = eager
     yield
     celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = previous
+
+
+@pytest.fixture(autouse=True)
+def _shared_cache_cleared(request):
+    """Rate-limit counters live in the shared cache (Redis in the PostgreSQL pass), which no
+    transaction rolls back: each test starts with none, as a fresh deployment would."""
+    yield
+    if "db" in request.fixturenames or "transactional_db" in request.fixturenames \
+            or request.node.get_closest_marker("django_db"):
+        from django.core.cache import cache
+
+        # A test may have stopped the cache on purpose (the fault tests).
+        with contextlib.suppress(Exception):
+            cache.clear()
 
 
 @pytest.fixture

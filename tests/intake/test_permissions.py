@@ -77,7 +77,7 @@ def test_staff_pages(client, people, objects, name, who):
 def test_moving_an_edition(client, people, objects, who):
     client.force_login(people[who])
     response = client.post(_staff_url("edition_move", objects),
-                           {"transition": "start_review"})
+                           {"transition": "start_review", "confirm": "yes"})
     assert response.status_code == (302 if who == "admin" else 404)
     objects["edition"].refresh_from_db()
     assert objects["edition"].state == ("review" if who == "admin" else "intake")

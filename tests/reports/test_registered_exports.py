@@ -91,7 +91,7 @@ def test_money_is_a_number_cell_with_thousands_and_two_decimals(addresses_everyw
     assert isinstance(cost.value, int | float | Decimal) and cost.number_format == MONEY_FORMAT
     proposals = _build(registry.get("organisation", "proposals"), addresses_everywhere).active
     header = [cell.value for cell in proposals[1]]
-    estimated = proposals.cell(2, header.index("Szacowany koszt (zł)") + 1)
+    estimated = proposals.cell(2, header.index("Szacunkowy koszt (zł)") + 1)
     assert isinstance(estimated.value, int | float) and estimated.number_format == MONEY_FORMAT
 
 

@@ -131,7 +131,7 @@ def test_the_public_results_say_why_each_project_won_or_lost(client, voting):
     html = client.get(reverse("intake:results_public", args=[voting.pk])).content.decode()
     html = html.replace("\xa0", " ")
     citywide = html.split('data-testid="pool-result"')[3]
-    assert "od projektu z największą liczbą głosów, dopóki starcza pieniędzy" in citywide
+    assert "Od projektu z największą liczbą głosów, dopóki starcza pieniędzy" in citywide
     assert "nie zmieścił się: zostało 400 000 zł, projekt kosztuje 500 000 zł" in citywide
     assert "Remis: projekty 2027/005, 2027/006 mają po 4 głosy" in citywide
     assert "Budżet 1 000 000 zł: 900 000 zł na zwycięskie projekty, zostało 100 000 zł." \
