@@ -95,7 +95,7 @@ def test_a_card_with_a_pesel_that_already_voted_is_shown_as_invalid_not_accepted
     _vote_by_link(Client(), open_box, "pierwsza@example.org", pesel=PESEL_2002_F)
     token = issue_token(open_box, "druga@example.org")
     page.goto(f"{live_server.url}/vote/card/{token}/")
-    page.get_by_text("Chwałowice", exact=True).click()
+    page.get_by_test_id("district-first").get_by_role("link", name="Chwałowice").click()
     page.get_by_label("Projekt Chwałowice 4").check()
     page.get_by_label("Nie głosuję na projekt ogólnomiejski").check()
     for label in ("Ukończyłem/łam 16 lat.", "Jestem mieszkańcem/mieszkanką tej gminy.",
