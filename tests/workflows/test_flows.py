@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from freezegun import freeze_time
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
@@ -118,7 +119,7 @@ def test_returned_at_merit_review_comes_back_to_merit_review_when_resubmitted(
 def test_a_late_correction_is_refused_and_the_proposal_stays_returned(reviewing, people):
     decide(people.formal, reviewing, "returned", justification="Brak mapki.",
            correction_deadline=in_days(2))
-    with freeze_time(datetime.datetime.now() + datetime.timedelta(days=5)), \
+    with freeze_time(timezone.now() + datetime.timedelta(days=5)), \
             pytest.raises(ValidationError) as refused:
         proposal_submit(proposal=Proposal.objects.get(pk=reviewing.pk), actor=people.applicant)
 

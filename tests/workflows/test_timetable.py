@@ -2,6 +2,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 from freezegun import freeze_time
 from viewflow.workflow.status import PROCESS
 
@@ -21,7 +22,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _later(days):
-    return freeze_time(datetime.datetime.now() + datetime.timedelta(days=days))
+    # An aware moment: a naive local time would be read as UTC by freezegun and move the
+    # local date an hour early (the test failed in CI between 23:00 and midnight in Warsaw).
+    return freeze_time(timezone.now() + datetime.timedelta(days=days))
 
 
 def test_the_timetable_holds_the_editions_phases_and_the_lapse_of_corrections():
