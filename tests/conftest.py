@@ -91,6 +91,25 @@ PABULIB_MISSING = (f"no pabulib sample files in {PABULIB_DIR} "
                    "(clone shared/ beside the repository)")
 
 
+_DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences",
+                      "django_db_serialized_rollback", "live_server"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """WOTUM_DATABASE_TESTS_ONLY=1 (CI's second pass, on PostgreSQL) keeps the tests that touch
+    the database: the rest gave their answer in the first pass and cannot answer differently."""
+    if os.environ.get("WOTUM_DATABASE_TESTS_ONLY") != "1":
+        return
+    kept, deselected = [], []
+    for item in items:
+        touches = (item.get_closest_marker("django_db")
+                   or _DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
+        (kept if touches else deselected).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
+
+
 def pytest_generate_tests(metafunc):
     """Run tests taking ``pabulib_file`` once per sample file."""
     if "pabulib_file" in metafunc.fixturenames:
