@@ -101,10 +101,11 @@ _FRONT_ORDER = {Edition.State.VOTING: 0, Edition.State.INTAKE: 1, Edition.State.
 
 def editions_for_residents(limit: int = 12, now=None) -> list[EditionCard]:
     """Every edition past its draft, with its timeline and participation, for the front page."""
-    from .participation import edition_participation
+    from .participation import editions_participation
 
     editions = sorted(Edition.objects.exclude(state=Edition.State.DRAFT)
                       .select_related("organisation").order_by("-year", "name")[:limit],
                       key=lambda e: _FRONT_ORDER.get(e.state, 9))
+    participation = editions_participation(editions)
     return [EditionCard(edition=e, timeline=edition_timeline(e, now),
-                        participation=edition_participation(e)) for e in editions]
+                        participation=participation[e.pk]) for e in editions]
