@@ -80,7 +80,7 @@ def test_links_are_refused_before_voting_opens_and_after_it_closes(client, city)
         assert refused.value.code == "closed"
     with freeze_time(box.opens_at - timedelta(hours=1)):
         page = client.get(reverse("ballots:link_request", args=[box.pk]))
-        assert "Głosowanie: rozpoczęcie" in page.content.decode()
+        assert "Głosowanie rozpocznie się" in page.content.decode()
 
 
 def test_a_box_not_yet_opened_refuses_requests(city):
