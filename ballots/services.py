@@ -19,7 +19,7 @@ from .hashing import keyed_digest, token_digest
 from .models import Ballot, BallotBox, BallotLink, Option, Poll, Vote
 from .pesel import PeselFacts
 from .store import BoxClosed, LinkUsed, cast_store
-from .windows import format_moment, window_closed_reason
+from .windows import format_moment, window_closed_reason, window_end
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
 
@@ -45,12 +45,26 @@ def box_refusal(box: BallotBox, now=None) -> str | None:
     if closed is None:
         return None
     reason, moment = closed
-    sentences = {"closed_on": _("%(phase)s closed on %(date)s."),
-                 "closed": _("%(phase)s is closed."),
-                 "opens_on": _("%(phase)s opens on %(date)s."),
-                 "not_open": _("%(phase)s has not opened yet.")}
-    return sentences[reason] % {"phase": _("Voting"),
-                                "date": format_moment(moment) if moment else ""}
+    # The edition's phase refusals say the same, word for word (intake/phases.py).
+    sentences = {"closed_on": _("Voting closed on %(date)s."),
+                 "closed": _("Voting is closed."),
+                 "opens_on": _("Voting opens on %(date)s."),
+                 "not_open": _("Voting has not opened yet.")}
+    return sentences[reason] % {"date": format_moment(moment) if moment else ""}
+
+
+def box_ends_at(box: BallotBox):
+    """When voting in ``box`` ends (or ended): what every page about it quotes."""
+    return window_end(ends=box.closes_at,
+                      closed_at=box.closed_at if box.state == BallotBox.State.CLOSED else None)
+
+
+def box_schedule(box: BallotBox, now=None) -> str:
+    """One sentence on when voting in ``box`` ends, or why it is not open now."""
+    refusal = box_refusal(box, now)
+    if refusal or box.closes_at is None:
+        return refusal or ""
+    return _("Voting is open until %(date)s.") % {"date": format_moment(box.closes_at)}
 
 
 def ballot_link_request(*, box: BallotBox, email: str, base_url: str) -> BallotLink:
@@ -209,8 +223,7 @@ def _cast(box, options, weights, pesel, channel, link, entered_by, *, valid: boo
         raise _link_used() from None
     except BoxClosed:
         # Closed while this card was on its way: it was not stored.
-        raise BallotRefused("closed", _("%(phase)s is closed.") % {"phase": _("Voting")}
-                            ) from None
+        raise BallotRefused("closed", _("Voting is closed.")) from None
     transaction.on_commit(audit_chain_nudge)
     if receipt is not None:
         transaction.on_commit(delivery_nudge)
@@ -296,7 +309,7 @@ def ballots_import(*, box: BallotBox, poll: Poll, cards: list[CountedCard],
     """Store cards another body validated as valid cards of ``box`` (while it is open),
     each with a receipt code and the "ballot.cast" audit row a cast writes."""
     if not box_is_open(box):
-        raise BallotRefused("closed", _("%(phase)s is closed.") % {"phase": _("Voting")})
+        raise BallotRefused("closed", _("Voting is closed."))
     stored = 0
     with transaction.atomic():
         for start in range(0, len(cards), batch_size):

@@ -23,6 +23,7 @@ from .services import (
     ballot_link_request,
     ballot_link_resolve,
     box_refusal,
+    box_schedule,
 )
 from .statistics import box_statistics
 
@@ -61,7 +62,8 @@ def link_request(request, box_id):
                 return _signed_cookie(redirect("ballots:link_sent", box_id=box.pk),
                                       SENT_COOKIE, form.cleaned_data["email"].lower())
     return render(request, "ballots/link_request.html",
-                  {"box": box, "form": form, "refusal": refusal})
+                  {"box": box, "form": form, "refusal": refusal,
+                   "schedule": "" if refusal else box_schedule(box)})
 
 
 def link_sent(request, box_id):
@@ -97,7 +99,7 @@ def card(request, token):
         return _signed_cookie(redirect("ballots:thanks"), RECEIPT_COOKIE, ballot.receipt_code)
     response = render(request, "ballots/card.html", {
         "box": box, "form": form, "reviewing": reviewing, "pages": option_pages(box),
-        "district": district})
+        "district": district, "schedule": box_schedule(box)})
     if district is not None and "district" in request.GET:
         # Remembered on this device for the next card (a family shares the address); not
         # HttpOnly, because card.js remembers a choice made without reloading the same way.

@@ -11,21 +11,30 @@ def format_moment(value) -> str:
     return formats.date_format(timezone.localtime(value), "j E Y, H:i")
 
 
+def window_end(*, ends, closed_at=None):
+    """When a window ends or ended: its planned end, or the moment it was closed if earlier.
+
+    A window closed late (the scheduler ran after the planned end) refused everything from
+    the planned end on, so that is when it ended for everyone who tried."""
+    if closed_at is not None and (ends is None or closed_at < ends):
+        return closed_at
+    return ends
+
+
 def window_closed_reason(*, is_open_state: bool, is_past_state: bool, starts, ends,
                          now=None, closed_at=None) -> tuple[str, object] | None:
     """None while open; otherwise ``(reason, date)`` with reason one of ``closed_on``,
     ``closed``, ``opens_on``, ``not_open`` and the date it names (or None).
 
-    A window closed by hand names ``closed_at``, when it really closed, never a planned
-    end still to come."""
+    A window closed early names ``closed_at``, when it really closed, never a planned end
+    still to come (see ``window_end``)."""
     now = now or timezone.now()
     within_dates = (starts is None or starts <= now) and (ends is None or now < ends)
     if is_open_state and within_dates:
         return None
     if (ends is not None and now >= ends) or is_past_state:
-        if is_past_state and closed_at is not None:
-            return "closed_on", closed_at
-        return ("closed_on", ends) if ends is not None else ("closed", None)
+        ended = window_end(ends=ends, closed_at=closed_at if is_past_state else None)
+        return ("closed_on", ended) if ended is not None else ("closed", None)
     if starts is not None and starts > now:
         return "opens_on", starts
     return "not_open", None

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .coordinates import coordinate_parse, coordinates_pair_check
 from .files import ALLOWED_EXTENSIONS
 from .imports import MAX_IMPORT_MB
 from .models import Edition, Pool, Proposal
@@ -29,6 +30,25 @@ class AmountField(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         return amount_parse(value) if value not in self.empty_values else None
+
+
+class CoordinateField(forms.CharField):
+    """Decimal degrees typed with a comma or a dot, checked to lie in Poland."""
+
+    def __init__(self, *, latitude: bool, **kwargs):
+        self.latitude = latitude
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal",
+                                                           "autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if value is None or isinstance(value, str):
+            return value
+        return format(value.normalize(), "f").replace(".", ",")
+
+    def to_python(self, value):
+        return coordinate_parse(super().to_python(value), latitude=self.latitude)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -102,11 +122,17 @@ class ProposalForm(forms.ModelForm):
         label=_("Pictures attached now may be shown on the project's public page"),
         required=False,
         help_text=_("Only pictures (JPEG, PNG) are shown, once the project is on the ballot."))
+    latitude = CoordinateField(
+        latitude=True, label=_("Latitude"),
+        help_text=_("Optional, with the longitude: the project's page then links to the place "
+                    "on a map. For example 50,0614 (read it off any online map)."))
+    longitude = CoordinateField(latitude=False, label=_("Longitude"),
+                                help_text=_("For example 19,9372."))
 
     class Meta:
         model = Proposal
-        fields = ["title", "pool", "category", "location", "description", "justification",
-                  "estimated_cost", "applicant_name"]
+        fields = ["title", "pool", "category", "location", "latitude", "longitude",
+                  "description", "justification", "estimated_cost", "applicant_name"]
         widgets = {"description": forms.Textarea(attrs={"rows": 6}),
                    "justification": forms.Textarea(attrs={"rows": 4})}
 
@@ -118,6 +144,15 @@ class ProposalForm(forms.ModelForm):
         self.fields["files"].help_text = " ".join(filter(None, [
             gettext("Optional: maps, photos, cost estimates. Accepted: %(types)s.")
             % {"types": ", ".join(ALLOWED_EXTENSIONS)}, limits_help]))
+
+    def clean(self):
+        data = super().clean()
+        if "latitude" in data and "longitude" in data:
+            try:
+                coordinates_pair_check(data["latitude"], data["longitude"])
+            except ValidationError as error:
+                self.add_error("latitude" if data["latitude"] is None else "longitude", error)
+        return data
 
     def proposal_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in self._meta.fields

@@ -15,6 +15,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .coordinates import coordinate_parse, coordinates_pair_check
 from .files import ArchiveTooLarge, extension_of, megabytes, zip_limits_check
 from .money import amount_parse
 
@@ -61,6 +62,13 @@ COLUMNS = [
     Column("email", "e-mail", ("email", "adres e-mail", "mail"), False, 254,
            gettext_lazy("The applicant's e-mail address, if known. The per-applicant limit of "
                         "submitted proposals counts by this address.")),
+    Column("latitude", "szerokość geograficzna", ("latitude", "lat", "szerokość"), False, 40,
+           gettext_lazy("Optional, with the longitude: where the project would be built, in "
+                        "decimal degrees (50,0614 or 50.0614). The project's page links to the "
+                        "place on a map.")),
+    Column("longitude", "długość geograficzna", ("longitude", "lon", "lng", "długość"), False,
+           40, gettext_lazy("Optional, with the latitude: decimal degrees (19,9372 or "
+                            "19.9372).")),
 ]
 
 
@@ -217,6 +225,18 @@ def _row_check(values: dict, pools: dict) -> tuple[dict, list[str]]:
             cost = amount_parse(values.get("cost"))
         except ValidationError as error:
             problems.extend(error.messages)
+    coordinates = {}
+    for name in ("latitude", "longitude"):
+        try:
+            coordinates[name] = coordinate_parse(_text(values.get(name)),
+                                                 latitude=name == "latitude")
+        except ValidationError as error:
+            problems.extend(error.messages)
+    if len(coordinates) == 2:
+        try:
+            coordinates_pair_check(coordinates["latitude"], coordinates["longitude"])
+        except ValidationError as error:
+            problems.extend(error.messages)
     email = _text(values.get("email"))
     if email:
         try:
@@ -227,7 +247,8 @@ def _row_check(values: dict, pools: dict) -> tuple[dict, list[str]]:
               "location": _text(values.get("location")),
               "description": _text(values.get("description")),
               "justification": _text(values.get("justification")), "estimated_cost": cost,
-              "applicant_name": _text(values.get("applicant")), "applicant_email": email.lower()}
+              "applicant_name": _text(values.get("applicant")), "applicant_email": email.lower(),
+              "latitude": coordinates.get("latitude"), "longitude": coordinates.get("longitude")}
     return fields, problems
 
 
@@ -239,6 +260,9 @@ def _row_key(values: dict, fields: dict) -> str:
     content = [fields["title"], fields["pool"].name.casefold(), fields["location"],
                fields["description"], fields["justification"], str(fields["estimated_cost"]),
                fields["applicant_name"], fields["applicant_email"]]
+    if fields["latitude"] is not None:
+        # Only when given, so that rows imported before the columns existed keep their key.
+        content += [str(fields["latitude"]), str(fields["longitude"])]
     digest = hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
     return f"row:{digest[:48]}"
 
@@ -249,14 +273,16 @@ SAMPLE_ID = "PRZYKŁAD"
 SAMPLE = {"title": "Ławki w parku", "location": "ul. Parkowa 1",
           "description": "Dziesięć ławek wzdłuż alejki.",
           "justification": "Brakuje miejsc do odpoczynku.", "cost": 12000,
-          "applicant": "Jan Kowalski", "email": "jan.kowalski@example.org"}
+          "applicant": "Jan Kowalski", "email": "jan.kowalski@example.org",
+          "latitude": 50.0614, "longitude": 19.9372}
 
 
 def _is_sample(values: dict) -> bool:
     if _text(values.get("id")).casefold() == SAMPLE_ID.casefold():
         return True
     return all(_text(values.get(key)) == _text(value) for key, value in SAMPLE.items()
-               if key not in ("cost", "email")) and bool(_text(values.get("title")))
+               if key not in ("cost", "email", "latitude", "longitude")
+               ) and bool(_text(values.get("title")))
 
 
 def import_read(uploaded_file, edition, *, sample_lines: list[int] | None = None
@@ -309,12 +335,14 @@ def import_template_xlsx(edition) -> bytes:
     first_pool = edition.pools.first()
     sheet.append([SAMPLE_ID, SAMPLE["title"], first_pool.name if first_pool else "",
                   SAMPLE["location"], SAMPLE["description"], SAMPLE["justification"],
-                  SAMPLE["cost"], SAMPLE["applicant"], SAMPLE["email"]])
+                  SAMPLE["cost"], SAMPLE["applicant"], SAMPLE["email"], SAMPLE["latitude"],
+                  SAMPLE["longitude"]])
     sheet["G2"].number_format = MONEY_FORMAT
     # Costs typed below the example are numbers in the same format.
     for row in range(3, MAX_IMPORT_ROWS + 2):
         sheet.cell(row, 7).number_format = MONEY_FORMAT
-    for letter, width in zip("ABCDEFGHI", (8, 40, 20, 25, 50, 50, 14, 25, 30), strict=True):
+    for letter, width in zip("ABCDEFGHIJK", (8, 40, 20, 25, 50, 50, 14, 25, 30, 14, 14),
+                             strict=True):
         sheet.column_dimensions[letter].width = width
     pools = workbook.create_sheet("pule")
     pools.append(["pula", "rodzaj", "kwota"])

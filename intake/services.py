@@ -24,8 +24,9 @@ EDITION_FIELDS = ("name", "year", *Edition.PHASE_DATES, "max_proposals_per_appli
                   "pesel_required", "minimum_voter_age", "selection_rule",
                   "preliminary_results_during_voting")
 POOL_FIELDS = ("kind", "name", "budget", "choices_per_ballot", "position")
-PROPOSAL_FIELDS = ("title", "pool", "location", "description", "justification",
-                   "estimated_cost", "applicant_name", "applicant_email")
+PROPOSAL_FIELDS = ("title", "pool", "category", "location", "latitude", "longitude",
+                   "description", "justification", "estimated_cost", "applicant_name",
+                   "applicant_email")
 # Settings stay changeable until the vote opens: ballots are printed from them then.
 EDITION_FROZEN = (Edition.State.VOTING, Edition.State.CLOSED)
 

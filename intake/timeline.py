@@ -32,6 +32,9 @@ class Timeline:
     days_left: int | None
     action: CallToAction | None
     note: str
+    # When voting ends or ended, in the ballot box's words: the link page and the card
+    # quote the same sentence (issue 11).
+    voting_schedule: str = ""
 
 
 _ORDER = [Edition.State.INTAKE, Edition.State.REVIEW, Edition.State.VOTING,
@@ -73,18 +76,24 @@ def days_until(moment, now=None) -> int | None:
 
 def edition_timeline(edition: Edition, now=None) -> Timeline:
     """The four phases a resident meets, the current one marked, with the next action."""
+    from ballots.services import box_ends_at, box_schedule
+
     labels = _labels()
+    box = edition.ballot_box if edition.ballot_box_id else None
+    # Once the box exists it holds the vote's dates, a close by hand included.
+    voting_ends = box_ends_at(box) if box else edition.voting_ends_at
     dates = {Edition.State.INTAKE: (edition.intake_starts_at, edition.intake_ends_at),
              Edition.State.REVIEW: (edition.intake_ends_at, edition.review_ends_at),
-             Edition.State.VOTING: (edition.voting_starts_at, edition.voting_ends_at),
-             Edition.State.CLOSED: (edition.voting_ends_at, None)}
+             Edition.State.VOTING: (edition.voting_starts_at, voting_ends),
+             Edition.State.CLOSED: (voting_ends, None)}
     position = _ORDER.index(edition.state) if edition.state in _ORDER else -1
     steps = [Step(state=state, label=str(labels[state]), starts=dates[state][0],
                   ends=dates[state][1], current=index == position, done=index < position)
              for index, state in enumerate(_ORDER)]
     current = dates.get(edition.state, (None, None))[1]
     action, note = _action(edition)
-    return Timeline(steps=steps, days_left=days_until(current, now), action=action, note=note)
+    return Timeline(steps=steps, days_left=days_until(current, now), action=action, note=note,
+                    voting_schedule=box_schedule(box, now) if box else "")
 
 
 @dataclass(frozen=True)
@@ -101,10 +110,12 @@ _FRONT_ORDER = {Edition.State.VOTING: 0, Edition.State.INTAKE: 1, Edition.State.
 
 def editions_for_residents(limit: int = 12, now=None) -> list[EditionCard]:
     """Every edition past its draft, with its timeline and participation, for the front page."""
-    from .participation import edition_participation
+    from .participation import editions_participation
 
     editions = sorted(Edition.objects.exclude(state=Edition.State.DRAFT)
-                      .select_related("organisation").order_by("-year", "name")[:limit],
+                      .select_related("organisation", "ballot_box")
+                      .order_by("-year", "name")[:limit],
                       key=lambda e: _FRONT_ORDER.get(e.state, 9))
+    participation = editions_participation(editions)
     return [EditionCard(edition=e, timeline=edition_timeline(e, now),
-                        participation=edition_participation(e)) for e in editions]
+                        participation=participation[e.pk]) for e in editions]

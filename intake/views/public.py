@@ -14,7 +14,7 @@ _NUMBER = re.compile(r"[0-9]{1,9}")
 
 
 def _edition(pk) -> Edition:
-    return get_object_or_404(Edition.objects.select_related("organisation")
+    return get_object_or_404(Edition.objects.select_related("organisation", "ballot_box")
                              .exclude(state=Edition.State.DRAFT), pk=pk)
 
 

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from ballots.models import BallotBox
 from intake.models import Attachment, Edition, Proposal
 from intake.timeline import days_until, edition_timeline
 
@@ -24,8 +25,10 @@ def fresh_cache():
 
 def test_the_front_page_shows_the_phases_the_current_one_and_the_call_to_vote(client, voting):
     edition = voting
-    Edition.objects.filter(pk=edition.pk).update(
-        voting_ends_at=timezone.now() + datetime.timedelta(days=4, hours=3), population=900)
+    ends = timezone.now() + datetime.timedelta(days=4, hours=3)
+    Edition.objects.filter(pk=edition.pk).update(voting_ends_at=ends, population=900)
+    # The box holds the vote's dates once it exists (it was created with the edition's).
+    BallotBox.objects.filter(pk=edition.ballot_box_id).update(closes_at=ends)
     html = client.get("/").content.decode()
     assert 'data-testid="timeline"' in html
     current = html.split('data-testid="current-phase"')[1].split("</li>")[0]

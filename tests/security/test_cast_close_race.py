@@ -76,7 +76,7 @@ def test_cards_cast_while_the_box_closes_are_counted_or_refused_never_lost(store
 
     assert errors == []
     assert len(acknowledged) + len(refused) == CARDS
-    assert {(r.code, r.message) for r in refused} <= {("closed", "Głosowanie: zakończone."),
+    assert {(r.code, r.message) for r in refused} <= {("closed", "Głosowanie jest zamknięte."),
                                                       ("closed", "Voting is closed.")}
     stored = Ballot.objects.filter(box=box)
     assert sorted(stored.values_list("receipt_code", flat=True)) == sorted(acknowledged)

@@ -74,13 +74,13 @@ def test_links_are_refused_before_voting_opens_and_after_it_closes(client, city)
     with freeze_time(box.closes_at + timedelta(minutes=1)):
         page = client.get(reverse("ballots:card", args=[token]))
         assert page.status_code == 410
-        assert "Głosowanie: zakończone" in page.content.decode()
+        assert "Głosowanie zakończyło się" in page.content.decode()
         with pytest.raises(BallotRefused) as refused:
             ballot_link_request(box=box, email="b@example.org", base_url="http://x")
         assert refused.value.code == "closed"
     with freeze_time(box.opens_at - timedelta(hours=1)):
         page = client.get(reverse("ballots:link_request", args=[box.pk]))
-        assert "Głosowanie: rozpoczęcie" in page.content.decode()
+        assert "Głosowanie rozpocznie się" in page.content.decode()
 
 
 def test_a_box_not_yet_opened_refuses_requests(city):
