@@ -38,6 +38,24 @@ def _shared_cache_cleared(request):
             cache.clear()
 
 
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker):
+    """The whole demo (`manage.py demo`, as `make demo PORT=8123` runs it), loaded once for
+    a module in a transaction rolled back after it; each test runs in a savepoint inside."""
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test import override_settings
+
+    # The demo's thirty accounts would take most of the time with the real hasher.
+    fast = override_settings(WOTUM_BASE_URL="http://127.0.0.1:8123",
+                             PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with django_db_blocker.unblock(), transaction.atomic():
+        with fast:
+            call_command("demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
 def password():
     return PASSWORD

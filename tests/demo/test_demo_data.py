@@ -2,9 +2,6 @@
 import re
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 from django.urls import reverse
 
 from ballots.services import BallotRefused, ballot_link_request
@@ -15,20 +12,8 @@ from notifications.services import email_text
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def _demo_loaded(django_db_setup, django_db_blocker):
-    """The demo, loaded once for this module in a transaction rolled back after it (a load
-    takes seconds; each test still runs in its own savepoint inside it)."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        # What `make demo PORT=8123` sets.
-        with override_settings(WOTUM_BASE_URL="http://127.0.0.1:8123"):
-            call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-        yield
-        transaction.set_rollback(True)
-
-
 @pytest.fixture
-def demo(_demo_loaded, db):
+def demo(demo_data, db):
     return None
 
 

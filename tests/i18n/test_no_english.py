@@ -6,7 +6,6 @@ from html.parser import HTMLParser
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
-from django.core.management import call_command
 
 from demo.people import PEOPLE
 
@@ -102,15 +101,7 @@ def _crawl(client, budget_seconds: float) -> dict[str, list[str]]:
     return found
 
 
-@pytest.fixture
-def demo_loaded(settings):
-    # The demo's thirty accounts would take most of the time with the real hasher.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.WOTUM_BASE_URL = "http://127.0.0.1:8000"
-    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-
-
-def test_no_page_any_demo_role_reaches_shows_english(demo_loaded, client):
+def test_no_page_any_demo_role_reaches_shows_english(demo_data, client):
     from accounts.models import User
 
     client.cookies.load({"django_language": "pl"})
