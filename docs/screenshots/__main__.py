@@ -45,7 +45,13 @@ def _serve(env, port: int) -> subprocess.Popen:
     raise SystemExit("the demo server did not start")
 
 
-def _shoot(base: str) -> list[Path]:
+def _deliver(env) -> None:
+    # The demo's e-mails are built by the worker; deliver them here, without one.
+    _manage(env, "shell", "-c", "from notifications.tasks import email_deliver_queued\n"
+            "while email_deliver_queued(): pass")
+
+
+def _shoot(base: str, env) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
     saved = []
@@ -67,6 +73,11 @@ def _shoot(base: str) -> list[Path]:
             page.get_by_role("link", name="Projekty na karcie").first.click()
             page.get_by_role("link", name="Tężnia solankowa na Bulwarach").click()
             save("project-page")
+            # A resident asks for a card link on the project's "Głosuj", as the README says.
+            page.get_by_role("link", name="Głosuj").first.click()
+            page.get_by_label("Adres e-mail").fill("rodzina@example.org")
+            page.get_by_role("button", name="Wyślij").click()
+            _deliver(env)
             page.goto(f"{base}/outbox/?to=rodzina@example.org")
             href = page.locator("a", has_text="/vote/card/").first.inner_text()
             page.goto(base + href[href.index("/vote/card/"):])
@@ -92,13 +103,11 @@ def main() -> None:
         _manage(env, "migrate", "--noinput")
         _manage(env, "createcachetable")
         _manage(env, "demo")
-        # The demo's e-mails are built by the worker; deliver them here, without one.
-        _manage(env, "shell", "-c", "from notifications.tasks import email_deliver_queued\n"
-                "while email_deliver_queued(): pass")
+        _deliver(env)
         port = _free_port()
         server = _serve(env, port)
         try:
-            for path in _shoot(f"http://127.0.0.1:{port}"):
+            for path in _shoot(f"http://127.0.0.1:{port}", env):
                 print(f"{path.relative_to(ROOT)}  {path.stat().st_size // 1024} kB")
         finally:
             server.terminate()
