@@ -15,7 +15,13 @@ from viewflow.fsm import TransitionNotAllowed
 from audit.services import audit_record
 from audit.transitions import transition_run
 from ballots.counting import Quorum
-from ballots.named import CastResult, VoteRefused, elector_presence_set, named_vote_cast
+from ballots.named import (
+    CastResult,
+    VoteRefused,
+    elector_presence_set,
+    named_vote_cast,
+    roll_presence_reset,
+)
 from ballots.rolls import Elector
 from meetings.models import Meeting, Resolution
 from meetings.services import (
@@ -96,7 +102,7 @@ def quorum_check_start(*, meeting: Meeting, actor, seconds: int = QUORUM_CHECK_S
         check = QuorumCheck.objects.create(meeting=meeting, started_at=now,
                                            ends_at=now + timedelta(seconds=seconds),
                                            seats=meeting.seats)
-        Elector.objects.filter(roll_id=meeting.roll_id).update(present=False)
+        roll_presence_reset(roll=meeting.roll, actor=actor)
         audit_record(action="quorumcheck.start", actor=actor, obj=check,
                      organisation=meeting.organisation_id, to_state=check.state,
                      details={"meeting": meeting.pk, "seconds": seconds})

@@ -38,7 +38,7 @@ class TestQuorum:
         check = present_make(session, operator, councillors[:11])
         assert AuditRecord.objects.filter(action="quorumcheck.close",
                                           object_id=str(check.pk)).exists()
-        assert AuditRecord.objects.filter(action="elector.presence").count() == 11
+        assert AuditRecord.objects.filter(action="elector.present").count() == 11
 
     def test_the_default_check_lasts_two_minutes(self, session, operator):
         check = services.quorum_check_start(meeting=session, actor=operator)
