@@ -279,7 +279,7 @@ def test_votes_racing_an_absence_are_either_refused_or_cast_while_present(city):
 
     outcomes = _race(step, 6)
 
-    absence = AuditRecord.objects.get(action="elector.present")
+    absence = AuditRecord.objects.get(action="elector.absent")
     for vote in Vote.objects.filter(poll=poll):
         cast = AuditRecord.objects.get(object_type="ballots.vote", object_id=str(vote.pk))
         assert cast.created_at <= absence.created_at
