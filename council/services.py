@@ -34,6 +34,7 @@ from meetings.services import (
 )
 from organisations.models import Membership
 from organisations.roles import Role
+from reports.uploads import attachment_type_check
 
 from .models import Council, QuorumCheck, SessionDocument, SessionItem
 
@@ -229,8 +230,6 @@ def session_document_add(*, meeting: Meeting, title: str, upload, actor,
                          public: bool = False) -> SessionDocument:
     """A document for the session (or one agenda item), checked as a proposal's attachment
     is: an accepted type whose content matches its name, within the size limit."""
-    from intake.files import attachment_type_check
-
     if not actor.has_perm("meetings.run_meeting", meeting):
         raise MeetingRefused(_("Only the operator or the chair runs the session."))
     if meeting.state == Meeting.State.CLOSED:

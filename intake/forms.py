@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .files import ALLOWED_EXTENSIONS
+from reports.uploads import ALLOWED_EXTENSIONS
+
 from .imports import MAX_IMPORT_MB
 from .models import Edition, Pool, Proposal
 from .money import amount_parse

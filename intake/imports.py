@@ -15,7 +15,8 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .files import ArchiveTooLarge, extension_of, megabytes, zip_limits_check
+from reports.uploads import ArchiveTooLarge, extension_of, megabytes, zip_limits_check
+
 from .money import amount_parse
 
 MAX_IMPORT_MB = 5
