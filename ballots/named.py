@@ -13,6 +13,7 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
+from audit.transitions import transition_audit_many, transition_run
 
 from .counting import Tally, tally
 from .models import OpenClosed, Option, Poll, Vote
@@ -111,19 +112,32 @@ def named_vote_cast(*, poll: Poll, elector: Elector, cast_by, option_code: str,
 
 
 def elector_presence_set(*, elector: Elector, present: bool, actor) -> Elector:
-    """Mark an elector present or absent (attendance), with its audit row."""
+    """Mark an elector present or absent: its ``arrive`` / ``leave`` transition, audited.
+
+    Raises ``PermissionDenied`` when ``actor`` may not (another elector's presence).
+    Already in that state: nothing changes and nothing is recorded.
+    """
     with transaction.atomic():
-        locked = Elector.objects.select_for_update().select_related("roll").get(pk=elector.pk)
-        before = locked.present
-        if before != present:
-            Elector.objects.filter(pk=locked.pk).update(present=present)
-            locked.present = present
-            audit_record(action="elector.presence", actor=actor, obj=locked,
-                         organisation=locked.roll.organisation_id,
-                         from_state="present" if before else "absent",
-                         to_state="present" if present else "absent",
-                         details={"roll": locked.roll_id})
-    return locked
+        locked = Elector.objects.select_for_update().get(pk=elector.pk)
+        if locked.present == present:
+            return locked
+        return transition_run(locked, "arrive" if present else "leave", actor=actor,
+                              details={"roll": locked.roll_id})
+
+
+def roll_presence_reset(*, roll: Roll, actor) -> int:
+    """Everyone on ``roll`` leaves at once (a new presence check begins): one UPDATE of
+    those present, and the audit rows their ``leave`` transitions write. The caller
+    checks that ``actor`` may record attendance."""
+    with transaction.atomic():
+        leaving = list(Elector.objects.select_for_update().filter(
+            roll=roll, attendance=Elector.Attendance.PRESENT).select_related("roll"))
+        Elector.objects.filter(pk__in=[e.pk for e in leaving]).update(
+            attendance=Elector.Attendance.ABSENT, present=False)
+        transition_audit_many(Elector, "leave", leaving, actor=actor,
+                              organisation=roll.organisation_id,
+                              details={"roll": roll.pk, "reset": True})
+    return len(leaving)
 
 
 def roll_tally(poll: Poll) -> Tally:

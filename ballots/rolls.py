@@ -12,6 +12,7 @@ vote ``counts=False`` and it stays for the audit.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from viewflow.fsm import FSMField
 
 
 class Roll(models.Model):
@@ -34,14 +35,35 @@ class Roll(models.Model):
         return self.title
 
 
+def _may_attend(instance, user) -> bool:
+    """Presence: the elector confirms their own, or someone recording the roll's attendance."""
+    return user.pk == instance.user_id or user.has_perm("ballots.record_attendance",
+                                                        instance.roll)
+
+
+def _may_record_attendance(instance, user) -> bool:
+    return user.has_perm("ballots.record_attendance", instance.roll)
+
+
 class Elector(models.Model):
-    """One person on a roll: their weight (1, or their shares), presence and proxy."""
+    """One person on a roll: their weight (1, or their shares), presence and proxy.
+
+    Presence changes only through the ``attendance`` transitions. ``present`` is the column
+    the vote guard reads; a check constraint keeps it equal to ``attendance``, so no
+    update can move one without the other.
+    """
+
+    class Attendance(models.TextChoices):
+        ABSENT = "absent", _("absent")
+        PRESENT = "present", _("present")
 
     roll = models.ForeignKey(Roll, on_delete=models.CASCADE, related_name="electors")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                              related_name="electorships")
     weight = models.PositiveBigIntegerField(_("weight"), default=1)
     present = models.BooleanField(_("present"), default=False)
+    attendance = FSMField(_("attendance"), max_length=10, choices=Attendance.choices,
+                          default=Attendance.ABSENT)
     # Who votes on the elector's behalf (a registered person), and the document the
     # secretary saw: "pełnomocnictwo z 3.03.2026, notarialne". The elector may still vote.
     proxy = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
@@ -60,10 +82,33 @@ class Elector(models.Model):
             models.CheckConstraint(condition=models.Q(proxy__isnull=True)
                                    | ~models.Q(proxy_document=""),
                                    name="elector_proxy_has_document"),
+            models.CheckConstraint(condition=models.Q(attendance="present", present=True)
+                                   | models.Q(attendance="absent", present=False),
+                                   name="elector_present_is_attendance"),
         ]
+        permissions = [("record_attendance", _("Can record electors' attendance"))]
 
     def __str__(self):
         return str(self.user)
+
+    @attendance.transition(source=Attendance.ABSENT, target=Attendance.PRESENT,
+                           label=_("Present"), permission=_may_attend,
+                           custom={"audit": "elector.present"})
+    def arrive(self):
+        """The elector is present (confirmed it, or was registered as such)."""
+        self.present = True
+
+    @attendance.transition(source=Attendance.PRESENT, target=Attendance.ABSENT,
+                           label=_("Absent"), permission=_may_record_attendance,
+                           custom={"audit": "elector.absent"})
+    def leave(self):
+        """The elector left, or a new presence check begins: they vote no more."""
+        self.present = False
+
+    @property
+    def organisation(self):
+        """The roll's organisation: whose audit log presence changes belong to."""
+        return self.roll.organisation_id
 
     def may_be_cast_by(self, user) -> bool:
         return user is not None and user.pk in (self.user_id, self.proxy_id)

@@ -43,3 +43,22 @@ class PrivateDocumentForm(forms.Form):
                 _("The file is larger than %(mb)s MB; choose a smaller one."),
                 params={"mb": PRIVATE_DOCUMENT_MAX_MB}, code="too_large")
         return upload
+
+
+class CouncillorForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail address"))
+
+
+class SessionDocumentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    file = forms.FileField(label=_("File"))
+    resolution = forms.ModelChoiceField(label=_("Agenda item"), queryset=None, required=False,
+                                        empty_label=_("the whole session"))
+    public = forms.BooleanField(label=_("Public (shown on the public session page)"),
+                                required=False)
+
+    def __init__(self, *args, meeting=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resolution"].queryset = meeting.resolutions.all()

@@ -15,6 +15,14 @@ def _can_run(instance, user) -> bool:
     return user.has_perm("meetings.run_meeting", instance.meeting)
 
 
+def _can_manage(instance, user) -> bool:
+    return user.has_perm("council.manage_councillors", instance.council)
+
+
+def _is_self(instance, user) -> bool:
+    return user.pk == instance.user_id
+
+
 class Council(models.Model):
     """A council (an organisation of kind council) and its statutory number of seats."""
 
@@ -30,6 +38,57 @@ class Council(models.Model):
 
     def __str__(self):
         return str(self.organisation)
+
+
+class Councillor(models.Model):
+    """A councillor's term and the credentials the council office issues (CS-1): an
+    invitation whose one-time link (only its hash kept) lets them set a password, then the
+    end of the term. The councillor role itself is a ``Membership``; a former councillor
+    loses it and keeps every past vote (votes point at the roll, not at the role)."""
+
+    class State(models.TextChoices):
+        INVITED = "invited", _("not activated")
+        ACTIVE = "active", _("activated")
+        FORMER = "former", _("no longer serving")
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="councillors")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                             related_name="+")
+    state = FSMField(_("status"), max_length=10, choices=State.choices,
+                     default=State.INVITED)
+    token_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    invited_at = models.DateTimeField(_("invitation sent"), null=True, blank=True)
+    activated_at = models.DateTimeField(_("activated"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("term ended"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["council", "user__last_name", "user__first_name", "id"]
+        verbose_name = _("councillor")
+        verbose_name_plural = _("councillors")
+        permissions = [("manage_councillors", _("Can issue councillors' credentials"))]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "user"],
+                                    condition=~models.Q(state="former"),
+                                    name="councillor_serving_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.user.first_name} {self.user.last_name}".strip() or self.user.email
+
+    @property
+    def organisation(self):
+        return self.council.organisation_id
+
+    @state.transition(source=State.INVITED, target=State.ACTIVE, label=_("Activate"),
+                      permission=_is_self, custom={"audit": "councillor.activate"})
+    def activate(self):
+        """The councillor set their password through the invitation link."""
+
+    @state.transition(source=[State.INVITED, State.ACTIVE], target=State.FORMER,
+                      label=_("No longer serving"), permission=_can_manage,
+                      custom={"audit": "councillor.end"})
+    def end(self):
+        """The term ended: no new sessions; past votes stay as they were."""
 
 
 class QuorumCheck(models.Model):
@@ -95,12 +154,19 @@ def _private_upload(instance, filename):
 
 
 class SessionDocument(models.Model):
-    """A document of a session (draft resolutions, reports): every councillor reads it."""
+    """A document of a session (draft resolutions, reports): every councillor reads it;
+    the public reads the ones marked public."""
 
     meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE,
                                 related_name="session_documents")
+    resolution = models.ForeignKey("meetings.Resolution", on_delete=models.CASCADE,
+                                   null=True, blank=True, related_name="session_documents",
+                                   verbose_name=_("agenda item"))
     title = models.CharField(_("title"), max_length=200)
     file = models.FileField(_("file"), upload_to=_session_upload)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    public = models.BooleanField(_("public"), default=False)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

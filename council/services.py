@@ -7,6 +7,7 @@ within a second.
 """
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +16,13 @@ from viewflow.fsm import TransitionNotAllowed
 from audit.services import audit_record
 from audit.transitions import transition_run
 from ballots.counting import Quorum
-from ballots.named import CastResult, VoteRefused, elector_presence_set, named_vote_cast
+from ballots.named import (
+    CastResult,
+    VoteRefused,
+    elector_presence_set,
+    named_vote_cast,
+    roll_presence_reset,
+)
 from ballots.rolls import Elector
 from meetings.models import Meeting, Resolution
 from meetings.services import (
@@ -27,8 +34,9 @@ from meetings.services import (
 )
 from organisations.models import Membership
 from organisations.roles import Role
+from reports.uploads import attachment_type_check
 
-from .models import Council, QuorumCheck, SessionItem
+from .models import Council, QuorumCheck, SessionDocument, SessionItem
 
 QUORUM_CHECK_SECONDS = 120  # remote councillors watch a stream some seconds behind
 VOTE_SECONDS = 60
@@ -96,7 +104,7 @@ def quorum_check_start(*, meeting: Meeting, actor, seconds: int = QUORUM_CHECK_S
         check = QuorumCheck.objects.create(meeting=meeting, started_at=now,
                                            ends_at=now + timedelta(seconds=seconds),
                                            seats=meeting.seats)
-        Elector.objects.filter(roll_id=meeting.roll_id).update(present=False)
+        roll_presence_reset(roll=meeting.roll, actor=actor)
         audit_record(action="quorumcheck.start", actor=actor, obj=check,
                      organisation=meeting.organisation_id, to_state=check.state,
                      details={"meeting": meeting.pk, "seconds": seconds})
@@ -212,3 +220,53 @@ def session_close(*, meeting: Meeting, actor) -> Meeting:
     if meeting.quorum_checks.filter(state=QuorumCheck.State.OPEN).exists():
         raise MeetingRefused(_("Finish the quorum check first."))
     return meeting_close(meeting=meeting, actor=actor)
+
+
+SESSION_DOCUMENT_MAX_MB = 10  # as a proposal attachment's default limit (PB-6)
+
+
+def session_document_add(*, meeting: Meeting, title: str, upload, actor,
+                         resolution: Resolution | None = None,
+                         public: bool = False) -> SessionDocument:
+    """A document for the session (or one agenda item), checked as a proposal's attachment
+    is: an accepted type whose content matches its name, within the size limit."""
+    if not actor.has_perm("meetings.run_meeting", meeting):
+        raise MeetingRefused(_("Only the operator or the chair runs the session."))
+    if meeting.state == Meeting.State.CLOSED:
+        raise MeetingRefused(_("The session is closed; its documents no longer change."))
+    if resolution is not None and resolution.meeting_id != meeting.pk:
+        raise MeetingRefused(_("Choose an item of this session's agenda."))
+    if upload.size > SESSION_DOCUMENT_MAX_MB * 1024 * 1024:
+        raise MeetingRefused(_("The file is larger than %(mb)s MB; choose a smaller one.")
+                             % {"mb": SESSION_DOCUMENT_MAX_MB})
+    try:
+        content_type = attachment_type_check(upload)
+    except ValidationError as error:
+        raise MeetingRefused(" ".join(error.messages)) from None
+    with transaction.atomic():
+        document = SessionDocument.objects.create(
+            meeting=meeting, resolution=resolution, title=title.strip(), file=upload,
+            content_type=content_type, size=upload.size, public=public)
+        audit_record(action="sessiondocument.add", actor=actor, obj=document,
+                     organisation=meeting.organisation_id,
+                     details={"meeting": meeting.pk, "item": getattr(resolution, "pk", None),
+                              "public": public, "size": upload.size})
+        meeting_touch(meeting.pk)
+    return document
+
+
+def session_document_remove(*, document: SessionDocument, actor) -> None:
+    """Remove a document while the session is not closed; the audit row keeps its name."""
+    meeting = document.meeting
+    if not actor.has_perm("meetings.run_meeting", meeting):
+        raise MeetingRefused(_("Only the operator or the chair runs the session."))
+    if meeting.state == Meeting.State.CLOSED:
+        raise MeetingRefused(_("The session is closed; its documents no longer change."))
+    with transaction.atomic():
+        audit_record(action="sessiondocument.remove", actor=actor, obj=document,
+                     organisation=meeting.organisation_id,
+                     details={"meeting": meeting.pk, "file": document.file.name})
+        name = document.file.name
+        document.delete()
+        transaction.on_commit(lambda: document.file.storage.delete(name))
+        meeting_touch(meeting.pk)

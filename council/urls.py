@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_councillors
 
 app_name = "council"
 
@@ -9,6 +9,10 @@ urlpatterns = [
     path("nowa/<int:council_pk>/", views.session_new, name="session_new"),
     path("moje/", views.councillor_area, name="mine"),
     path("dokumenty/<slug:kind>/<int:pk>/", views.document_download, name="document"),
+    path("radni/<int:council_pk>/", views_councillors.councillor_list, name="councillors"),
+    path("radni/<int:council_pk>/<int:user_pk>/<slug:step>/", views_councillors.councillor_step,
+         name="councillor_step"),
+    path("zaproszenie/<str:token>/", views_councillors.councillor_activate, name="activate"),
     path("sesje/<int:pk>/", views.session_detail, name="session"),
     path("sesje/<int:pk>/state.json", views.session_state, name="state"),
     path("sesje/<int:pk>/projektor/", views.projector, name="projector"),
@@ -16,6 +20,8 @@ urlpatterns = [
     path("<slug:slug>/", views.public_council, name="public"),
     path("<slug:slug>/feed.json", views.public_feed, name="feed"),
     path("<slug:slug>/sesje/<int:pk>/", views.public_session, name="public_session"),
+    path("<slug:slug>/sesje/<int:pk>/dokumenty/<int:document_pk>/", views.public_document,
+         name="public_document"),
     path("<slug:slug>/sesje/<int:pk>/glosowania.<slug:fmt>", views.public_export,
          name="export"),
 ]

@@ -21,7 +21,14 @@ from organisations.roles import Role
 from organisations.selectors import organisations_for
 
 from . import exports, selectors, services
-from .forms import ItemForm, PrivateDocumentForm, QuorumForm, SessionForm, VoteOpenForm
+from .forms import (
+    ItemForm,
+    PrivateDocumentForm,
+    QuorumForm,
+    SessionDocumentForm,
+    SessionForm,
+    VoteOpenForm,
+)
 from .models import Council, PrivateDocument, SessionDocument
 
 
@@ -47,12 +54,14 @@ def session_list(request):
         kind=Meeting.Kind.COUNCIL_SESSION)
     councils = Council.objects.filter(organisation__in=organisations_for(
         request.user, Role.COUNCIL_OPERATOR, Role.COUNCIL_CHAIR))
+    councils = list(councils.select_related("organisation"))
+    for council in councils:
+        council.manageable = request.user.has_perm("council.manage_councillors", council)
     return render(request, "council/session_list.html", {
         "running": running.select_related("organisation"),
         "mine": meeting_selectors.meetings_of_member(request.user).filter(
             kind=Meeting.Kind.COUNCIL_SESSION).select_related("organisation"),
-        "councils": councils.select_related("organisation"),
-        "form": SessionForm()})
+        "councils": councils, "form": SessionForm()})
 
 
 @login_required
@@ -78,7 +87,7 @@ def session_detail(request, pk):
     screen = selectors.session_screen(meeting)
     context = {"meeting": meeting, "running": running, "elector": elector, **screen,
                "agenda": meeting.resolutions.select_related("session_item"),
-               "documents": meeting.session_documents.all(),
+               "documents": meeting.session_documents.select_related("resolution"),
                "votes": selectors.session_votes(meeting),
                "council": selectors.council_for(meeting)}
     if elector is not None and screen["open_item"] is not None:
@@ -87,6 +96,7 @@ def session_detail(request, pk):
             "option").first()
     if running:
         context.update(item_form=ItemForm(), vote_form=VoteOpenForm(), quorum_form=QuorumForm(),
+                       document_form=SessionDocumentForm(meeting=meeting),
                        roll=meeting.roll.electors.select_related("user").order_by(
                            "user__last_name", "user__first_name"))
     return render(request, "council/session.html", context)
@@ -169,6 +179,22 @@ def _operator_step(request, meeting, step):
 
         resolution_close(resolution=resolution, actor=actor)
         messages.success(request, _("The vote has ended."))
+    elif step == "document":
+        form = SessionDocumentForm(request.POST, request.FILES, meeting=meeting)
+        if not form.is_valid():
+            raise MeetingRefused(_("Give the document a title and choose its file."))
+        data = form.cleaned_data
+        document = services.session_document_add(
+            meeting=meeting, actor=actor, title=data["title"], upload=data["file"],
+            resolution=data["resolution"], public=data["public"])
+        messages.success(request, _("The document “%(title)s” is added.")
+                         % {"title": document.title})
+    elif step == "document-remove":
+        document = get_object_or_404(meeting.session_documents,
+                                     pk=_posted_id(request, "document"))
+        services.session_document_remove(document=document, actor=actor)
+        messages.success(request, _("The document “%(title)s” is removed.")
+                         % {"title": document.title})
     elif step == "end":
         services.session_close(meeting=meeting, actor=actor)
         messages.success(request, _("The session is closed."))
@@ -229,7 +255,23 @@ def public_session(request, slug, pk):
     council = _council(slug)
     meeting = get_object_or_404(selectors.public_sessions(council), pk=pk)
     return render(request, "council/public_session.html", {
-        "council": council, "meeting": meeting, "votes": selectors.session_votes(meeting)})
+        "council": council, "meeting": meeting, "votes": selectors.session_votes(meeting),
+        "documents": meeting.session_documents.filter(public=True).select_related(
+            "resolution")})
+
+
+def public_document(request, slug, pk, document_pk):
+    """A document the operator made public, of a session the public sees."""
+    council = _council(slug)
+    meeting = get_object_or_404(selectors.public_sessions(council), pk=pk)
+    document = get_object_or_404(meeting.session_documents, pk=document_pk, public=True)
+    return _file_response(document)
+
+
+def _file_response(document):
+    return FileResponse(document.file.open("rb"), as_attachment=True,
+                        filename=document.file.name.rsplit("/", 1)[-1],
+                        content_type=getattr(document, "content_type", "") or None)
 
 
 def _vote_json(vote) -> dict:
@@ -315,6 +357,5 @@ def document_download(request, kind, pk):
     else:
         document = get_object_or_404(SessionDocument.objects.select_related("meeting"), pk=pk)
         _session_for(request, document.meeting_id)
-    return FileResponse(document.file.open("rb"), as_attachment=True,
-                        filename=document.file.name.rsplit("/", 1)[-1])
+    return _file_response(document)
 

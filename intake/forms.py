@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from reports.uploads import ALLOWED_EXTENSIONS
+
 from .coordinates import coordinate_parse, coordinates_pair_check
-from .files import ALLOWED_EXTENSIONS
 from .imports import MAX_IMPORT_MB
 from .models import Edition, Pool, Proposal
 from .money import amount_parse

@@ -15,8 +15,9 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from reports.uploads import ArchiveTooLarge, extension_of, megabytes, zip_limits_check
+
 from .coordinates import coordinate_parse, coordinates_pair_check
-from .files import ArchiveTooLarge, extension_of, megabytes, zip_limits_check
 from .money import amount_parse
 
 MAX_IMPORT_MB = 5

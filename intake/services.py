@@ -12,9 +12,9 @@ from viewflow.fsm import TransitionNotAllowed
 from audit.services import audit_record
 from audit.transitions import transition_run
 from notifications.services import email_queue_template
+from reports.uploads import attachment_extension_check, attachment_type_check, megabytes
 
 from . import phases, selectors, voting
-from .files import attachment_extension_check, attachment_type_check, megabytes
 from .imports import ImportReport, import_read
 from .models import Attachment, Edition, Pool, Proposal
 from .signals import proposal_submitted

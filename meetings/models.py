@@ -156,13 +156,24 @@ class Resolution(models.Model):
         """End the vote on this resolution; the result is computed."""
 
 
+def _is_invitee(instance, user) -> bool:
+    """Only the invited person registers, through their own link."""
+    return user.pk == instance.elector.user_id
+
+
 class Invitation(models.Model):
     """An elector's invitation to register (BR-2): a one-time link, stored as its hash."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("not registered")
+        REGISTERED = "registered", _("registered")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations")
     elector = models.OneToOneField("ballots.Elector", on_delete=models.CASCADE,
                                    related_name="invitation")
     token_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    state = FSMField(_("status"), max_length=12, choices=State.choices,
+                     default=State.PENDING)
     sent_at = models.DateTimeField(null=True, blank=True)
     registered_at = models.DateTimeField(_("registered"), null=True, blank=True)
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
@@ -174,3 +185,12 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.meeting} — {self.elector}"
+
+    @property
+    def organisation(self):
+        return self.meeting.organisation_id
+
+    @state.transition(source=State.PENDING, target=State.REGISTERED, label=_("Register"),
+                      permission=_is_invitee, custom={"audit": "meeting.register"})
+    def register(self):
+        """The invited person followed their link and registered."""

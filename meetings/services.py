@@ -17,7 +17,7 @@ from audit.services import audit_record
 from audit.transitions import transition_run
 from ballots.hashing import token_digest
 from ballots.models import Option, Poll, ResultSnapshot
-from ballots.named import CastResult, VoteRefused, named_vote_cast
+from ballots.named import CastResult, VoteRefused, elector_presence_set, named_vote_cast
 from ballots.rolls import Elector, Roll
 from notifications.services import email_queue_template
 
@@ -173,22 +173,20 @@ def invitation_accept(*, invitation: Invitation, password: str | None) -> Invita
     user = invitation.elector.user
     with transaction.atomic():
         locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        if locked.registered_at is not None:
+        if locked.state != Invitation.State.PENDING:
             raise MeetingRefused(_("This invitation has already been used."))
         if password:
             user.set_password(password)
             user.save(update_fields=["password"])
         EmailAddress.objects.update_or_create(user=user, email=user.email,
                                               defaults={"verified": True, "primary": True})
-        Invitation.objects.filter(pk=locked.pk).update(registered_at=timezone.now(),
-                                                       registered_by=user, token_digest="")
+        locked = transition_run(locked, "register", actor=user, details={"member": str(user)},
+                                save_fields={"registered_at": timezone.now(),
+                                             "registered_by": user, "token_digest": ""})
         if invitation.meeting.kind != Meeting.Kind.COUNCIL_SESSION:
             # Members vote remotely: being registered is being present.
-            Elector.objects.filter(pk=invitation.elector_id).update(present=True)
-        audit_record(action="meeting.register", actor=user, obj=invitation.meeting,
-                     details={"member": str(user)})
+            elector_presence_set(elector=invitation.elector, present=True, actor=user)
         meeting_touch(invitation.meeting_id)
-    locked.refresh_from_db()
     return locked
 
 

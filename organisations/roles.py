@@ -41,10 +41,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
                         "intake.import_proposals", "ballots.enter_paper_ballot",
                         "ballots.view_live_report", "ballots.manage_ballotbox"],
     Role.COMPANY_SECRETARY: ["audit.view_auditrecord", "notifications.view_outboundemail",
-                             "meetings.run_meeting"],
+                             "meetings.run_meeting", "ballots.record_attendance"],
     Role.SHAREHOLDER: [],
-    Role.COUNCIL_OPERATOR: ["audit.view_auditrecord", "meetings.run_meeting"],
-    Role.COUNCIL_CHAIR: ["audit.view_auditrecord", "meetings.run_meeting"],
+    Role.COUNCIL_OPERATOR: ["audit.view_auditrecord", "meetings.run_meeting",
+                            "ballots.record_attendance", "council.manage_councillors"],
+    Role.COUNCIL_CHAIR: ["audit.view_auditrecord", "meetings.run_meeting",
+                         "ballots.record_attendance"],
     Role.COUNCILLOR: [],
 }
 

@@ -53,3 +53,16 @@ def test_the_counting_core_imports_only_itself_and_the_standard_library():
             if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(
                     "ballots"):
                 assert node.module.startswith("ballots.counting"), module
+
+
+# Who may use a PB edition's internals: the review of its proposals, the flows and the
+# timetable, the demo data and the project layer that wires the URLs. Other processes (a
+# council's documents) get shared pieces such as the upload checks from infrastructure.
+MAY_IMPORT_INTAKE = {"intake", "evaluation", "workflows", "demo", "wotum"}
+
+
+@pytest.mark.parametrize("module, names", sorted(
+    (module, names) for package in sorted(WOTUM_APPS - MAY_IMPORT_INTAKE)
+    for module, names in imported(package).items()))
+def test_only_evaluation_workflows_demo_and_the_project_import_intake(module, names):
+    assert "intake" not in names, f"{module} imports intake"

@@ -38,7 +38,9 @@ def test_the_inventory_finds_the_transitions_of_every_process():
     names = {name for name, _t in TRANSITIONS}
     assert {"ballots.BallotBox.close", "ballots.Ballot.count", "ballots.BallotLink.use",
             "ballots.ResultRun.start", "reports.ExportJob.start", "intake.Edition.open_voting",
-            "intake.Proposal.submit"} <= names
+            "intake.Proposal.submit", "ballots.Elector.arrive", "ballots.Elector.leave",
+            "meetings.Invitation.register", "council.Councillor.activate",
+            "council.Councillor.end"} <= names
 
 
 @pytest.mark.parametrize(("name", "transition"), TRANSITIONS,

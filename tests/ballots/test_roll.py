@@ -123,7 +123,7 @@ class TestCasting:
         elector_presence_set(elector=anna, present=True, actor=None)
         named_vote_cast(poll=poll, elector=anna, cast_by=anna.user, option_code="for")
         assert Vote.objects.filter(poll=poll, counts=True).count() == 1
-        assert AuditRecord.objects.filter(action="elector.presence").count() == 1
+        assert AuditRecord.objects.filter(action="elector.present").count() == 1
 
 
 @pytest.mark.django_db
@@ -145,7 +145,7 @@ class TestTheDatabaseRefuses:
         poll, (anna, *_) = poll_on_roll(city, presence_required=True)
         with pytest.raises(IntegrityError):
             raw_vote(poll, anna, anna.user)
-        Elector.objects.filter(pk=anna.pk).update(present=True)
+        Elector.objects.filter(pk=anna.pk).update(present=True, attendance="present")
         assert raw_vote(poll, anna, anna.user).pk
 
     def test_a_vote_with_another_weight_than_the_electors(self, city):
@@ -200,7 +200,7 @@ def test_the_tally_by_head_and_by_weight_is_one_aggregate_query(city,
 @pytest.mark.django_db
 def test_roll_size_counts_electors_and_those_present(city):
     poll, (a, b, c) = poll_on_roll(city, weights=(600, 300, 100))
-    Elector.objects.filter(pk__in=[a.pk, c.pk]).update(present=True)
+    Elector.objects.filter(pk__in=[a.pk, c.pk]).update(present=True, attendance="present")
 
     size = roll_size(poll.roll)
 
@@ -268,7 +268,7 @@ def test_votes_racing_an_absence_are_either_refused_or_cast_while_present(city):
     """An operator marks an elector absent while they vote: no vote lands after absence."""
     _require_postgres()
     poll, (anna, *_) = poll_on_roll(city, presence_required=True)
-    Elector.objects.filter(pk=anna.pk).update(present=True)
+    Elector.objects.filter(pk=anna.pk).update(present=True, attendance="present")
 
     def step(i):
         if i == 0:
@@ -279,7 +279,7 @@ def test_votes_racing_an_absence_are_either_refused_or_cast_while_present(city):
 
     outcomes = _race(step, 6)
 
-    absence = AuditRecord.objects.get(action="elector.presence")
+    absence = AuditRecord.objects.get(action="elector.absent")
     for vote in Vote.objects.filter(poll=poll):
         cast = AuditRecord.objects.get(object_type="ballots.vote", object_id=str(vote.pk))
         assert cast.created_at <= absence.created_at

@@ -38,7 +38,7 @@ class TestQuorum:
         check = present_make(session, operator, councillors[:11])
         assert AuditRecord.objects.filter(action="quorumcheck.close",
                                           object_id=str(check.pk)).exists()
-        assert AuditRecord.objects.filter(action="elector.presence").count() == 11
+        assert AuditRecord.objects.filter(action="elector.present").count() == 11
 
     def test_the_default_check_lasts_two_minutes(self, session, operator):
         check = services.quorum_check_start(meeting=session, actor=operator)
@@ -196,3 +196,20 @@ class TestTimedVote:
         services.presence_confirm(meeting=session, user=councillors[0])
         session.refresh_from_db()
         assert session.version >= version + 2
+
+
+def test_presence_moves_by_transitions_a_new_check_resets_it_audited(session, operator,
+                                                                       councillors):
+    from django.core.exceptions import PermissionDenied
+
+    from ballots.named import elector_presence_set
+
+    present_make(session, operator, councillors[:3])
+    other = Elector.objects.get(roll=session.roll, user=councillors[5])
+    with pytest.raises(PermissionDenied), transaction.atomic():
+        elector_presence_set(elector=other, present=True, actor=councillors[0])
+    services.quorum_check_start(meeting=session, actor=operator)
+    assert not Elector.objects.filter(roll=session.roll, attendance="present").exists()
+    assert sorted(AuditRecord.objects.filter(action="elector.absent").values_list(
+        "object_id", flat=True)) == sorted(str(e.pk) for e in Elector.objects.filter(
+            roll=session.roll, user__in=councillors[:3]))

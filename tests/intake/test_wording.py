@@ -3,8 +3,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from intake.files import megabytes, size_display
 from intake.services import attachment_add
+from reports.uploads import megabytes, size_display
 from tests.factories import ProposalFactory
 from tests.i18n.test_catalogue import CATALOGUE, _entries
 from tests.intake.uploads import upload

@@ -60,8 +60,8 @@ def _kwargs(name: str, params: tuple, world) -> dict:
     values = {"edition": world["edition"].pk, "pk": pk, "box_id": world["box"].pk,
               "organisation": world["city"].slug, "token": "x" * 43, "kind": "submitted",
               "key": uuid.uuid4(), "number": 1, "council_pk": 999_999, "resolution_pk": 999_999,
-              "vote_pk": 999_999, "step": "open", "slug": "nieznana", "fmt": "xlsx",
-              "scope": "box"}
+              "user_pk": 999_999, "document_pk": 999_999, "vote_pk": 999_999, "step": "open",
+              "slug": "nieznana", "fmt": "xlsx", "scope": "box"}
     if name == "reports:box_export":
         values["kind"] = "results"
     return {param: values[param] for param in params}

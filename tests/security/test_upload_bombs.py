@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from intake.files import attachment_type_check
 from intake.imports import ImportFileError, _table_read
+from reports.uploads import attachment_type_check
 from tests.intake.uploads import GOOD
 
 

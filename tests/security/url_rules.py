@@ -86,6 +86,10 @@ RULES = {
     "council:feed": "public",
     "council:public_session": "public",
     "council:export": "public",
+    "council:councillors": "staff",
+    "council:councillor_step": "staff",
+    "council:activate": "public",
+    "council:public_document": "public",
 }
 # Library URL trees with their own permission checks and tests: Django's admin (staff
 # accounts only) and allauth's sign-up and login pages (public by nature).
