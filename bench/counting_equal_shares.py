@@ -93,6 +93,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--file", type=Path, default=DEFAULT_FILE)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-reference", action="store_true", help="time Wotum only")
+    parser.add_argument("--json", type=Path, help="write the times to this file (bench/run.py)")
     args = parser.parse_args(argv)
 
     parse_ours, election = timed(lambda: pabulib.read(args.file), 1)
@@ -107,19 +108,26 @@ def main(argv: list[str]) -> int:
     print("\n")
     print("| rule | Wotum s, median (min–max) | pabutools s, median (min–max) | speed-up | same |")
     print("|---|---|---|---|---|")
+    report = {}
     for rule in RULES:
         ours, outcome = timed(lambda rule=rule: pabulib.select(election, rule), args.runs)
+        report[rule] = {"wotum": ours}
         row = f"| {rule} | {cell(ours)} |"
         if reference is not None:
             call = reference_rules()[rule]
             theirs, result = timed(lambda call=call: call(*reference), args.runs)
             same = sorted(outcome.selected) == sorted(p.name for p in result)
+            report[rule].update(pabutools=theirs, same=same)
             speedup = statistics.median(theirs) / statistics.median(ours)
             row += f" {cell(theirs)} | {speedup:.0f}× | {'yes' if same else 'NO'} |"
         else:
             row += " – | – | – |"
         print(row, flush=True)
     print(f"\n{machine()}")
+    if args.json:
+        import json
+
+        args.json.write_text(json.dumps(report, indent=2))
     return 0
 
 

@@ -111,6 +111,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--child", choices=["wotum", "bare"])
+    parser.add_argument("--json", help="also write the report to this file (bench/run.py)")
     args = parser.parse_args()
     if args.child:
         sys.path.insert(0, str(ROOT))
@@ -142,6 +143,8 @@ def main() -> None:
     out = ROOT / "bench" / "results" / f"export_scale-{time.strftime('%Y%m%d-%H%M%S')}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(report, indent=2))
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=2))
     print(f"xml writer: {writer}\n| export | median s | min–max s | peak MB (median) "
           "| of which before writing MB |\n|---|---|---|---|---|")
     for kind, results in runs.items():

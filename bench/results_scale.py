@@ -162,6 +162,7 @@ def main() -> None:
     parser.add_argument("--ballots", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", action="store_true", help="do not drop the database")
+    parser.add_argument("--json", help="also write the report to this file (bench/run.py)")
     parser.add_argument("--reuse", action="store_true",
                         help="measure a database kept by an earlier --keep run")
     args = parser.parse_args()
@@ -191,6 +192,8 @@ def main() -> None:
     out = ROOT / "bench" / "results" / f"results_scale-{time.strftime('%Y%m%d-%H%M%S')}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(report, indent=2))
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=2))
     print("| measurement | median s | min–max s |\n|---|---|---|")
     for name, values in times.items():
         print(f"| {name} | {medians[name]:.3f} | {min(values):.3f}–{max(values):.3f} |")
