@@ -240,8 +240,9 @@ async def _votes(session, base_url: str, target: Target, resolution, confirmed_t
                                          or any(t in body for t in confirmed_texts))
             outcome["confirmed" if ok else "refused"] += 1
             outcome["latest_s"] = max(outcome["latest_s"], time.monotonic() - started)
-        except (TimeoutError, aiohttp.ClientError):
+        except (TimeoutError, aiohttp.ClientError) as error:
             outcome["errors"] += 1
+            outcome.setdefault("first_error", repr(error))
 
     await asyncio.gather(*(one(cookies, random.choice(("for", "against", "abstain")))  # noqa: S311
                            for _pk, cookies in target.voters))
