@@ -96,15 +96,16 @@ def load(ballots: int) -> int:
         log(f"  cards: {time.perf_counter() - started:.1f} s")
         # Skewed choices: floor(10 * random()^2) favours the first projects of a pool.
         cursor.execute("""
-            INSERT INTO ballots_vote (poll_id, option_id, ballot_id, weight, counts, cast_at)
+            INSERT INTO ballots_vote (poll_id, option_id, ballot_id, weight, counts, cast_at,
+                                      receipt_code)
             SELECT (%s::bigint[])[1 + g %% %s], (%s::bigint[])[1 + g %% %s]
-                   + floor(10 * random() ^ 2)::int, g, 1, true, now()
+                   + floor(10 * random() ^ 2)::int, g, 1, true, now(), ''
             FROM generate_series(1, %s) AS g
             UNION ALL
-            SELECT %s, %s + floor(10 * random() ^ 2)::int, g, 1, true, now()
+            SELECT %s, %s + floor(10 * random() ^ 2)::int, g, 1, true, now(), ''
             FROM generate_series(1, %s) AS g
             UNION ALL
-            SELECT %s, %s + floor(10 * random() ^ 2)::int, g, 1, true, now()
+            SELECT %s, %s + floor(10 * random() ^ 2)::int, g, 1, true, now(), ''
             FROM generate_series(1, %s) AS g WHERE g %% 5 = 0""",
                        [district_polls, DISTRICTS, district_options, DISTRICTS, ballots,
                         city_poll, city_option, ballots, green_poll, green_option, ballots])
