@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DAY = datetime.date(2026, 6, 30)
 ZONE = ZoneInfo("Europe/Warsaw")
 START = datetime.datetime(2026, 6, 1, 8, 0, tzinfo=datetime.UTC)
+DISTRICTS = ("Boguszowice", "Chwałowice", "Niedobczyce", "Orzepowice")
 
 
 def raw_rows(count: int):
@@ -38,7 +39,7 @@ def raw_rows(count: int):
     for n in range(count):
         birth = datetime.date(1940, 1, 1) + datetime.timedelta(days=n % 24000)
         yield (f"R{n:09d}", "paper" if n % 7 == 0 else "email", birth, "F" if n % 2 else "M",
-               START + datetime.timedelta(seconds=n))
+               START + datetime.timedelta(seconds=n), DISTRICTS[n % len(DISTRICTS)])
 
 
 def setup_wotum():
@@ -80,10 +81,10 @@ def child_bare(count: int, path: str, Workbook) -> int:  # noqa: N803 - the clas
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Głosujący")
     sheet.append(["Kod potwierdzenia", "Kanał", "Rok urodzenia", "Płeć", "Przedział wieku",
-                  "Oddano"])
+                  "Dzielnica", "Oddano"])
     written = 0
-    for code, channel, birth, sex, cast in raw_rows(count):
-        sheet.append([code, channels[channel], birth.year, sexes[sex], band(birth),
+    for code, channel, birth, sex, cast, district in raw_rows(count):
+        sheet.append([code, channels[channel], birth.year, sexes[sex], band(birth), district,
                       cast.astimezone(ZONE).replace(tzinfo=None)])
         written += 1
     workbook.save(path)
