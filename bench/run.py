@@ -266,8 +266,14 @@ def script(name: str, *extra: str, timeout: int) -> dict:
     cmd = [sys.executable, str(ROOT / "bench" / f"{name}.py"), *extra, "--json", str(out)]
     log(f"{name}: {' '.join(extra)}")
     started = time.monotonic()
-    subprocess.run(cmd, cwd=ROOT, check=True, timeout=timeout, stdout=subprocess.DEVNULL,
-                   env={**os.environ, "PYTHONPATH": str(ROOT)})
+    done = subprocess.run(cmd, cwd=ROOT, timeout=timeout, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    if done.returncode:
+        # The script's last words say why (a missing file, a setting), not just its exit code.
+        tail = (done.stderr.strip().splitlines() or ["(no output)"])[-1]
+        sys.stderr.write(done.stderr)
+        raise subprocess.SubprocessError(f"{name}.py exited with {done.returncode}: {tail}")
     data = json.loads(out.read_text())
     out.unlink()
     log(f"{name}: {time.monotonic() - started:.0f} s")
