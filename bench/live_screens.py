@@ -158,6 +158,14 @@ class Screens:
             next_at += 1.0
             await asyncio.sleep(max(0.0, next_at - time.monotonic()))
 
+    async def all_tagged(self, limit: float = 30.0) -> None:
+        """Wait until every screen holds its ETag (the quiet window is about polls of an
+        unchanged state, not the first loads), at least 2.5 s and at most ``limit``."""
+        started = time.monotonic()
+        await asyncio.sleep(2.5)
+        while not all(self.etags) and time.monotonic() - started < limit:
+            await asyncio.sleep(0.1)
+
     async def run(self, session):
         n = len(self.cookies)
         return await asyncio.gather(*(self.screen(session, i, i / n) for i in range(n)))
@@ -271,12 +279,12 @@ async def _measure(base_url: str, pid: int, target: Target, resolution, window: 
     with translation.override("pl"):
         confirmed = {translation.gettext("Your vote is recorded.")}
     confirmed.add("Your vote is recorded.")
-    connector = aiohttp.TCPConnector(limit=0, force_close=True)
+    connector = aiohttp.TCPConnector(limit=0)  # kept alive, as a browser's
     timeout = aiohttp.ClientTimeout(total=10)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
         screens = Screens(base_url, target.state_url, target.screen_cookies)
         poller = asyncio.ensure_future(screens.run(session))
-        await asyncio.sleep(2.5)  # every screen has its ETag
+        await screens.all_tagged()
         quiet = await _cpu_window(screens, pid, window)
         if target.kind == "meeting":
             def vote_open():
@@ -304,7 +312,7 @@ async def _measure(base_url: str, pid: int, target: Target, resolution, window: 
 async def _baseline(base_url: str, pid: int, window: float) -> dict:
     import aiohttp
 
-    connector = aiohttp.TCPConnector(limit=0, force_close=True)
+    connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(connector=connector,
                                      timeout=aiohttp.ClientTimeout(total=10)) as session:
         screens = Screens(base_url, "/bench/trivial/", [{} for _ in range(SCREENS)])

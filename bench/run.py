@@ -35,6 +35,8 @@ README = ROOT / "bench" / "README.md"
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 # The last pabutools time measured here (bench/README.md), for machines without it.
 PABUTOOLS_ADD1_RECORDED = 40.527
+# Figure 6's gunicorn: 4 gthread workers of this many threads (see gunicorn_extra).
+LIVE_THREADS = 8
 
 
 def args_parse(argv=None):
@@ -151,14 +153,21 @@ logfile = {folder}/pgbouncer.log
     harness.fail(f"pgbouncer did not start: {(folder / 'pgbouncer.log').read_text()[-800:]}")
 
 
-def gunicorn_extra(bench, port: int, env: dict, name: str) -> subprocess.Popen:
+def gunicorn_extra(bench, port: int, env: dict, name: str,
+                   threads: int = 0) -> subprocess.Popen:
+    """Another gunicorn: 4 sync workers, or with ``threads`` 4 gthread workers of that many
+    threads keeping connections alive (figure 6: a browser polling every second keeps its
+    connection, and 500 of them must not wait behind 4 single-request workers)."""
+    worker = (["--worker-class", "gthread", "--threads", str(threads), "--keep-alive", "5"]
+              if threads else ["--worker-class", "sync"])
     cmd = [str(harness.BIN / "gunicorn"), "wotum.wsgi:application", "--bind",
-           f"127.0.0.1:{port}", "--workers", "4", "--worker-class", "sync", "--backlog", "2048",
+           f"127.0.0.1:{port}", "--workers", "4", *worker, "--backlog", "2048",
            "--timeout", "60", "--log-level", "warning", "--error-logfile",
            str(bench.tmp / f"gunicorn-{name}.log")]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
     harness.url_wait(f"http://127.0.0.1:{port}/healthz")
-    log(f"gunicorn ({name}): 4 sync workers on 127.0.0.1:{port}")
+    kind = f"gthread workers × {threads} threads" if threads else "sync workers"
+    log(f"gunicorn ({name}): 4 {kind} on 127.0.0.1:{port}")
     return proc
 
 
@@ -482,7 +491,7 @@ def http_figures(args, results: dict, notes: list[str]) -> dict:
 
     bench = harness.Bench(args)
     bench.base_url = f"http://127.0.0.1:{args.port}"
-    pgbouncer = pgb_gunicorn = None
+    pgbouncer = pgb_gunicorn = live_gunicorn = None
     cells, emails, live, sqlite = [], [], [], []
     try:
         bench.setup()
@@ -500,6 +509,9 @@ def http_figures(args, results: dict, notes: list[str]) -> dict:
         if pgb_url:
             post_step(bench, pgb_url, bench.pool.take(600), 8, 2, "warm-p")
         targets = live_screens.targets_make(bench.csrf, args.runs) if 6 in args.figures else []
+        if targets:
+            live_gunicorn = gunicorn_extra(bench, args.port + 3, bench.env, "live",
+                                           threads=LIVE_THREADS)
         for run in range(1, args.runs + 1):
             log(f"run {run}/{args.runs}: load average {os.getloadavg()}")
             if args.figures & {1, 2, 8}:
@@ -510,10 +522,11 @@ def http_figures(args, results: dict, notes: list[str]) -> dict:
                 emails.append(bench.email_step(args.emails, 2, 1))
                 log(f"  e-mail: {emails[-1]}")
             if targets:
-                live.append(live_screens.live_round(bench.base_url, bench.gunicorn.pid, targets,
-                                                    run - 1, 5 if args.quick else 10))
+                live.append(live_screens.live_round(f"http://127.0.0.1:{args.port + 3}",
+                                                    live_gunicorn.pid, targets, run - 1,
+                                                    5 if args.quick else 10))
     finally:
-        for proc in (pgb_gunicorn, pgbouncer):
+        for proc in (live_gunicorn, pgb_gunicorn, pgbouncer):
             if proc is not None:
                 harness.process_stop(proc)
         bench.teardown()
