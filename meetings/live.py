@@ -44,6 +44,10 @@ LIVE_TTL = 600
 TAG = re.compile(r'"([ms])(\d+)-v(\d+)-c(\d+)-([0-9a-f]+)"')
 
 
+def _now() -> float:
+    return time.time()
+
+
 def _version_key(meeting_id: int) -> str:
     return f"wotum:live:{meeting_id}"
 
@@ -106,7 +110,7 @@ def still_current(request, kind: str, meeting_id: int, header: str) -> str | Non
         if kind == "s":
             # A council vote past its deadline must be closed by the view (on read).
             due = found.get(keys[1])
-            if due is None or (due and time.time() >= due):
+            if due is None or (due and _now() >= due):
                 return None
         return match.group(0)
     return None

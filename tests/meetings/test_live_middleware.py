@@ -58,3 +58,4 @@ def test_another_browser_with_the_same_etag_gets_no_304(make_meeting, client):
     assert other.get(state(meeting), HTTP_IF_NONE_MATCH=etag).status_code == 200
     anonymous = Client()
     assert anonymous.get(state(meeting), HTTP_IF_NONE_MATCH=etag).status_code == 403
+
