@@ -259,9 +259,14 @@ def invariants_check(box: BallotBox, receipts: list[str]) -> dict:
     One snapshot for all the queries, so that a card committed between two of them (a
     request wrk abandoned at its deadline) cannot look like a broken rule.
     """
+    from audit.services import audit_chain
+
+    # Cast rows are chained after commit: chain the rest first (it writes, the check reads).
+    audit_chain(stream=f"box:{box.pk}")
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        if connection.vendor == "postgresql":  # SQLite's transaction is one snapshot anyway
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         return _invariants(box, receipts)
 
 
@@ -286,11 +291,9 @@ def _invariants(box: BallotBox, receipts: list[str]) -> dict:
         [pk])
     ballot_on_unused = _one("SELECT count(*) FROM ballots_ballot b JOIN ballots_ballotlink l "
                             "ON l.id = b.link_id WHERE b.box_id=%s AND l.state <> 'used'", [pk])[0]
-    from audit.services import audit_chain
-
-    audit_chain(stream=f"box:{pk}")  # cast rows are chained after commit: chain the rest
     audit_rows, audit_gaps = _one(
-        "SELECT coalesce(sum(n), 0)::bigint, count(*) FILTER (WHERE n <> top OR n <> head) FROM "
+        "SELECT CAST(coalesce(sum(n), 0) AS bigint), "
+        "count(*) FILTER (WHERE n <> top OR n <> head) FROM "
         "(SELECT r.stream, count(*) n, max(r.seq) top, max(h.seq) head FROM audit_auditrecord r "
         "JOIN audit_auditchainhead h ON h.stream = r.stream WHERE r.stream LIKE %s "
         "GROUP BY r.stream) s", [f"box:{pk}"])

@@ -27,7 +27,22 @@ sys.path.insert(0, str(REPO))
 
 from ballots import pabulib  # noqa: E402
 
-DEFAULT_FILE = REPO.parent / "shared" / "data" / "pabulib" / "Poland_Warszawa_2024_Zoliborz.pb"
+ZOLIBORZ = "Poland_Warszawa_2024_Zoliborz.pb"
+
+
+def default_file() -> Path:
+    """Return the Żoliborz file: WOTUM_PABULIB_DIR (as the tests read it), else shared/ beside
+    the repository or beside one of its parents (a git worktree sits a level or two deeper)."""
+    if os.environ.get("WOTUM_PABULIB_DIR"):
+        return Path(os.environ["WOTUM_PABULIB_DIR"]) / ZOLIBORZ
+    for parent in REPO.parents:
+        candidate = parent / "shared" / "data" / "pabulib" / ZOLIBORZ
+        if candidate.is_file():
+            return candidate
+    return REPO.parent / "shared" / "data" / "pabulib" / ZOLIBORZ
+
+
+DEFAULT_FILE = default_file()
 RULES = ("equal-shares", "equal-shares-add1")
 
 
@@ -93,7 +108,15 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--file", type=Path, default=DEFAULT_FILE)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-reference", action="store_true", help="time Wotum only")
+    parser.add_argument("--json", type=Path, help="write the times to this file (bench/run.py)")
     args = parser.parse_args(argv)
+    # The rules explain each outcome through gettext, so Django's settings must be loaded
+    # (as in the app); no database is touched.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wotum.settings")
+    os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+    import django
+
+    django.setup()
 
     parse_ours, election = timed(lambda: pabulib.read(args.file), 1)
     print(f"{args.file.name}: {len(election.voters)} voters, {len(election.projects)} projects")
@@ -107,19 +130,26 @@ def main(argv: list[str]) -> int:
     print("\n")
     print("| rule | Wotum s, median (min–max) | pabutools s, median (min–max) | speed-up | same |")
     print("|---|---|---|---|---|")
+    report = {}
     for rule in RULES:
         ours, outcome = timed(lambda rule=rule: pabulib.select(election, rule), args.runs)
+        report[rule] = {"wotum": ours}
         row = f"| {rule} | {cell(ours)} |"
         if reference is not None:
             call = reference_rules()[rule]
             theirs, result = timed(lambda call=call: call(*reference), args.runs)
             same = sorted(outcome.selected) == sorted(p.name for p in result)
+            report[rule].update(pabutools=theirs, same=same)
             speedup = statistics.median(theirs) / statistics.median(ours)
             row += f" {cell(theirs)} | {speedup:.0f}× | {'yes' if same else 'NO'} |"
         else:
             row += " – | – | – |"
         print(row, flush=True)
     print(f"\n{machine()}")
+    if args.json:
+        import json
+
+        args.json.write_text(json.dumps(report, indent=2))
     return 0
 
 

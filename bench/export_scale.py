@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DAY = datetime.date(2026, 6, 30)
 ZONE = ZoneInfo("Europe/Warsaw")
 START = datetime.datetime(2026, 6, 1, 8, 0, tzinfo=datetime.UTC)
+DISTRICTS = ("Boguszowice", "Chwałowice", "Niedobczyce", "Orzepowice")
 
 
 def raw_rows(count: int):
@@ -38,7 +39,7 @@ def raw_rows(count: int):
     for n in range(count):
         birth = datetime.date(1940, 1, 1) + datetime.timedelta(days=n % 24000)
         yield (f"R{n:09d}", "paper" if n % 7 == 0 else "email", birth, "F" if n % 2 else "M",
-               START + datetime.timedelta(seconds=n))
+               START + datetime.timedelta(seconds=n), DISTRICTS[n % len(DISTRICTS)])
 
 
 def setup_wotum():
@@ -80,10 +81,10 @@ def child_bare(count: int, path: str, Workbook) -> int:  # noqa: N803 - the clas
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Głosujący")
     sheet.append(["Kod potwierdzenia", "Kanał", "Rok urodzenia", "Płeć", "Przedział wieku",
-                  "Oddano"])
+                  "Dzielnica", "Oddano"])
     written = 0
-    for code, channel, birth, sex, cast in raw_rows(count):
-        sheet.append([code, channels[channel], birth.year, sexes[sex], band(birth),
+    for code, channel, birth, sex, cast, district in raw_rows(count):
+        sheet.append([code, channels[channel], birth.year, sexes[sex], band(birth), district,
                       cast.astimezone(ZONE).replace(tzinfo=None)])
         written += 1
     workbook.save(path)
@@ -111,6 +112,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--child", choices=["wotum", "bare"])
+    parser.add_argument("--json", help="also write the report to this file (bench/run.py)")
     args = parser.parse_args()
     if args.child:
         sys.path.insert(0, str(ROOT))
@@ -142,6 +144,8 @@ def main() -> None:
     out = ROOT / "bench" / "results" / f"export_scale-{time.strftime('%Y%m%d-%H%M%S')}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(report, indent=2))
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=2))
     print(f"xml writer: {writer}\n| export | median s | min–max s | peak MB (median) "
           "| of which before writing MB |\n|---|---|---|---|---|")
     for kind, results in runs.items():

@@ -188,6 +188,18 @@ def item_vote_cast(*, resolution: Resolution, user, choice: str) -> CastResult:
     return result
 
 
+def session_next_deadline(meeting_id: int):
+    """When the session's earliest open vote or quorum check ends (None: nothing timed)."""
+    ends = [SessionItem.objects.filter(resolution__meeting_id=meeting_id,
+                                       resolution__state=Resolution.State.OPEN,
+                                       closes_at__isnull=False)
+            .order_by("closes_at").values_list("closes_at", flat=True).first(),
+            QuorumCheck.objects.filter(meeting_id=meeting_id, state=QuorumCheck.State.OPEN)
+            .order_by("ends_at").values_list("ends_at", flat=True).first()]
+    ends = [end for end in ends if end is not None]
+    return min(ends) if ends else None
+
+
 def session_close_due(meeting: Meeting | None = None, now=None) -> int:
     """Close the votes and quorum checks whose time is over (the timetable, or a screen
     reading the state after the deadline). Safe to run twice: a closed one is skipped."""

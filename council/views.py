@@ -4,9 +4,11 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseNotModified, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST
@@ -14,6 +16,7 @@ from django.views.decorators.http import require_POST
 from ballots.models import Vote
 from ballots.named import VoteRefused
 from ballots.rolls import Elector
+from meetings import live
 from meetings import selectors as meeting_selectors
 from meetings.models import Meeting, Resolution
 from meetings.services import MeetingRefused
@@ -204,12 +207,20 @@ def _operator_step(request, meeting, step):
 
 def session_state(request, pk):
     """The live state every session screen polls: its version, behind an ETag. Public: it
-    says only that something changed. Reading it closes what is past its time."""
-    services.session_close_due(Meeting(pk=pk))
+    says only that something changed. Reading it closes what is past its time (the beat's
+    timetable does too, every 5 s); unchanged polls never get here (LiveStateMiddleware),
+    and the deadline cached with the tag sends the first poll after it here."""
+    counter = live.live_counter(pk)  # before the database: see meetings/live.py
+    due = services.session_next_deadline(pk)
+    if due is not None and due <= timezone.now():
+        services.session_close_due(Meeting(pk=pk))
+        due = services.session_next_deadline(pk)
     version = _sessions().filter(pk=pk).values_list("version", flat=True).first()
     if version is None:
         raise Http404
-    etag = f'"s{pk}-v{version}"'
+    if counter:
+        cache.set(live.due_key(pk, counter), due.timestamp() if due else 0, live.LIVE_TTL)
+    etag = live.state_etag(request, "s", pk, version, counter)
     if etag in request.headers.get("If-None-Match", ""):
         response = HttpResponseNotModified()
     else:

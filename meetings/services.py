@@ -22,6 +22,7 @@ from ballots.rolls import Elector, Roll
 from notifications.services import email_queue_template
 
 from . import selectors
+from .live import live_bump
 from .models import CHOICE_LABELS, Invitation, Meeting, Resolution
 
 CHOICES = [("for", "Za"), ("against", "Przeciw"), ("abstain", "Wstrzymuję się")]
@@ -38,6 +39,11 @@ class MeetingRefused(Exception):
 def meeting_touch(meeting_id: int) -> None:
     """Tell live screens something changed: bump the version (the ETag) in this transaction."""
     Meeting.objects.filter(pk=meeting_id).update(version=F("version") + 1)
+    # Now, and again after the commit: the second bump is the one that counts (a screen
+    # reads the counter before the database, so it cannot keep a tag from before the change
+    # is visible; meetings/live.py); the first spares a screen the wait for a slow commit.
+    live_bump(meeting_id)
+    transaction.on_commit(lambda: live_bump(meeting_id))
 
 
 def meeting_create(*, organisation, kind: str, title: str, actor, held_on=None,

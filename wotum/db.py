@@ -8,6 +8,7 @@ Anything that depends on the database vendor is decided here and nowhere else.
 import time
 from functools import cache
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import AutoField, BigAutoField, SmallAutoField
 
@@ -119,7 +120,8 @@ def fetch_one(query: str, params: list):
 
     started = time.monotonic()
     with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(query, params, prepare=True)
+        # Not behind PgBouncer's transaction pooling (DB_PGBOUNCER): unprepared there.
+        cursor.execute(query, params, prepare=settings.DB_PREPARE)
         row = cursor.fetchone()
     if connection.queries_logged:
         connection.queries_log.append({"sql": query, "time": f"{time.monotonic() - started:.3f}"})

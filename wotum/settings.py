@@ -71,6 +71,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: an unchanged live state costs no session, user or database read (issue 17).
+    "meetings.middleware.LiveStateMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -128,6 +130,14 @@ elif env_bool("DB_POOL"):
     # exhaust PostgreSQL's connection limit.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = True
+# DB_PGBOUNCER=1: the connections go through PgBouncer in transaction pooling mode, where
+# consecutive transactions of one Django connection may run on different server
+# connections: a statement prepared on one is unknown on the next (PgBouncer < 1.21), and
+# a server-side cursor would outlive its transaction's server connection.
+DB_PREPARE = not env_bool("DB_PGBOUNCER")
+if not DB_PREPARE and DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

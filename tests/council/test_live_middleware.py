@@ -1,0 +1,45 @@
+"""LiveStateMiddleware on a council session's public state: a vote past its deadline is
+closed by the first poll after it, even with nothing else changed (issue 17)."""
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from council import services as council_services
+from council.models import SessionItem
+from meetings import live
+from meetings.models import Resolution
+from tests.council.conftest import present_make
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _memory_cache(settings):
+    # The default cache of the SQLite pass is a database table; production's is Redis.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "live-state-tests"}}
+
+
+def test_a_council_vote_past_its_deadline_is_closed_by_the_next_poll(
+        session, operator, councillors, client, monkeypatch, django_assert_num_queries):
+    present_make(session, operator, councillors[:11])
+    resolution = session.resolutions.order_by("pk").first()
+    council_services.item_vote_open(resolution=resolution, actor=operator,
+                                    rule=Resolution.Rule.SIMPLE, seconds=30)
+    url = reverse("council:state", args=[session.pk])
+    etag = client.get(url)["ETag"]
+    with django_assert_num_queries(0):
+        assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+    # The deadline passes with no change: the cached deadline sends the poll to the view.
+    closes_at = SessionItem.objects.get(resolution=resolution).closes_at
+    SessionItem.objects.filter(resolution=resolution).update(
+        closes_at=timezone.now() - timedelta(seconds=1))
+    monkeypatch.setattr(live, "_now", lambda: closes_at.timestamp() + 1)
+    after = client.get(url, HTTP_IF_NONE_MATCH=etag)
+
+    assert after.status_code == 200
+    resolution.refresh_from_db()
+    assert resolution.state == Resolution.State.CLOSED
