@@ -269,6 +269,11 @@ elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
         "retry_on_timeout": True,
         "visibility_timeout": 3600,
     }
+    # No remote control (celery inspect/control, unused here): its pidbox is a Redis pub/sub
+    # subscription, and after a quick Redis restart redis-py reconnects it inside the
+    # worker's event loop and then waits on it with no timeout, so the worker stops taking
+    # tasks for good (seen in tests/security/test_fault_load.py; kombu 5.6.2, redis 6.4).
+    CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "wotum")
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
