@@ -4,6 +4,7 @@ none after the close, no address over its links, no e-mail twice, the worker sti
 
 PostgreSQL, a real celery worker on a redis-server of the test's own (also the cache).
 """
+import signal
 import threading
 import time
 from collections import Counter
@@ -148,8 +149,11 @@ def test_cards_under_load_survive_a_close_a_redis_restart_and_killed_connections
     email_deliver_queued.apply_async()
     done = wait_for(lambda: not OutboundEmail.objects.exclude(status="sent").exists(),
                     timeout=60)
+    if not done:  # celery's SIGUSR1 handler logs where each of the worker's threads is
+        worker_on["process"].send_signal(signal.SIGUSR1)
+        time.sleep(1)
     log = worker_on["log"].read_text()
-    assert done, f"mail left unsent; worker log:\n{log[-3000:]}"
+    assert done, f"mail left unsent; worker log:\n{log[-6000:]}"
     assert worker_on["process"].poll() is None, f"the worker died:\n{log[-3000:]}"
     sends = Counter(line.split()[1] for line in worker_on["sent"].read_text().splitlines())
     assert set(sends.values()) == {1}
