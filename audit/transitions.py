@@ -90,3 +90,52 @@ def transition_audit_many(model, name: str, objects, *, actor=None, organisation
                            from_state=transitions[0].source, to_state=transitions[0].target,
                            details=details, stream=stream) for obj in objects)
     return audit_append_many(records)
+
+
+def transition_save_many(moves, *, fields=(), where=None, actor=None,
+                         details: dict | None = None) -> list:
+    """Save objects of one model that transitions moved in memory, with one conditional
+    UPDATE, and one audit row per transition, organisation and source naming their ids.
+
+    ``moves`` are ``(obj, name, source)``: the object after its transition ``name`` ran in
+    memory (viewflow checked the source), and the state it left. The rows are locked and
+    saved only where they still match ``where`` (e.g. still in their claimed state under
+    this sender's lease): rows another worker changed meanwhile are left alone and left
+    out of the result and the audit. For the system's batched steps (``actor`` None, or a
+    person whose permission the caller checked), where a row per object would cost more
+    than the step itself.
+    """
+    moves = list(moves)
+    if not moves:
+        return []
+    model = type(moves[0][0])
+    state = _state_field(model)
+    manager = model._default_manager
+    with transaction.atomic():
+        rows = manager.filter(pk__in=[obj.pk for obj, _n, _s in moves])
+        if where is not None:
+            rows = rows.filter(where)
+        kept = set(rows.select_for_update().values_list("pk", flat=True))
+        moves = [move for move in moves if move[0].pk in kept]
+        if not moves:
+            return []
+        manager.filter(pk__in=kept).bulk_update([obj for obj, _n, _s in moves],
+                                                [state, *fields])
+        groups: dict[tuple, list] = {}
+        for obj, name, source in moves:
+            key = (name, source, getattr(obj, state), getattr(obj, "organisation_id", None))
+            groups.setdefault(key, []).append(obj.pk)
+        audit_append_many(
+            _batch_entry(model, name, source, target, organisation, ids, actor, details)
+            for (name, source, target, organisation), ids in groups.items())
+    return [obj for obj, _n, _s in moves]
+
+
+def _batch_entry(model, name, source, target, organisation, ids, actor, details):
+    entry = audit_entry(action=transition_action(model, name, source), actor=actor,
+                        organisation=organisation, from_state=source, to_state=target,
+                        details={**(details or {}), "ids": sorted(ids)})
+    # The model and how many, never an object's text: an e-mail's names its recipient.
+    entry.object_type = model._meta.label_lower
+    entry.object_repr = f"{len(ids)} × {model._meta.model_name}"
+    return entry

@@ -20,13 +20,17 @@ from reports.uploads import ArchiveTooLarge, extension_of, megabytes, zip_limits
 from .coordinates import coordinate_parse, coordinates_pair_check
 from .money import amount_parse
 
-MAX_IMPORT_MB = 5
-MAX_IMPORT_ROWS = 2000
+# Files up to these bounds are imported; those over ``settings.WOTUM_IMPORT_IN_REQUEST_*``
+# by the worker, with progress (intake.import_jobs).
+MAX_IMPORT_MB = 20
+MAX_IMPORT_ROWS = 20000
 # Bounds on what an xlsx may expand to before openpyxl reads it (its shared strings are
 # read whole, even in read-only mode), and on the cells read per row.
 MAX_IMPORT_EXPANDED_MB = 40
 MAX_IMPORT_MEMBERS = 200
 MAX_IMPORT_COLUMNS = 40
+# How often a background import reports how far it got (rows).
+PROGRESS_EVERY = 200
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,10 @@ COLUMNS = [
 
 class ImportFileError(Exception):
     """The file as a whole cannot be read."""
+
+
+class ImportTooLong(Exception):  # noqa: N818 - a hand-off, not an error
+    """More rows than a request imports: the worker takes the file."""
 
 
 @dataclass
@@ -127,16 +135,18 @@ def _csv_rows(data: bytes) -> list[tuple[int, list]]:
                               % {"error": error}) from error
 
 
-def _xlsx_rows(data: bytes) -> list[tuple[int, list]]:
+def _xlsx_rows(source) -> list[tuple[int, list]]:
+    """The rows of the first sheet of ``source`` (a seekable binary file), streamed."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     unreadable = ImportFileError(_("The file could not be read as an XLSX workbook. Save it "
                                    "from your spreadsheet as “Excel workbook (.xlsx)” or CSV."))
-    if not data.startswith(b"PK\x03\x04"):
+    source.seek(0)
+    if source.read(4) != b"PK\x03\x04":
         raise unreadable
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with zipfile.ZipFile(source) as archive:
             zip_limits_check(archive, max_expanded_mb=MAX_IMPORT_EXPANDED_MB,
                              max_members=MAX_IMPORT_MEMBERS)
     except ArchiveTooLarge:
@@ -148,7 +158,8 @@ def _xlsx_rows(data: bytes) -> list[tuple[int, list]]:
     except zipfile.BadZipFile as error:
         raise unreadable from error
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        source.seek(0)
+        workbook = load_workbook(source, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError,
             TypeError) as error:
         raise unreadable from error
@@ -165,7 +176,14 @@ def _xlsx_rows(data: bytes) -> list[tuple[int, list]]:
         workbook.close()
 
 
-def _table_read(uploaded_file) -> list[tuple[int, list]]:
+def _table_read(uploaded_file, *, in_request_rows: int | None = None
+                ) -> list[tuple[int, list]]:
+    """The file's non-empty rows; ``ImportTooLong`` past ``in_request_rows`` rows."""
+    return _table_rows(uploaded_file, import_file_check(uploaded_file), in_request_rows)
+
+
+def import_file_check(uploaded_file) -> str:
+    """The file's extension; ``ImportFileError`` for a file of another kind or too large."""
     extension = extension_of(uploaded_file.name)
     if extension not in ("csv", "xlsx"):
         raise ImportFileError(_("Choose a CSV or XLSX file; “%(name)s” is neither.")
@@ -175,12 +193,20 @@ def _table_read(uploaded_file) -> list[tuple[int, list]]:
                                 "%(max)d MB. Split it into smaller files.")
                               % {"size": megabytes(uploaded_file.size),
                                  "max": MAX_IMPORT_MB})
+    return extension
+
+
+def _table_rows(uploaded_file, extension: str, in_request_rows: int | None
+                ) -> list[tuple[int, list]]:
     uploaded_file.seek(0)
-    data = uploaded_file.read()
-    rows = _xlsx_rows(data) if extension == "xlsx" else _csv_rows(data)
+    # An xlsx is streamed from its file (openpyxl read-only); a CSV is decoded whole.
+    rows = (_xlsx_rows(uploaded_file) if extension == "xlsx"
+            else _csv_rows(uploaded_file.read()))
     rows = [(number, cells) for number, cells in rows if any(_text(c) for c in cells)]
     if not rows:
         raise ImportFileError(_("The file is empty."))
+    if in_request_rows is not None and len(rows) > in_request_rows + 1:
+        raise ImportTooLong
     if len(rows) > MAX_IMPORT_ROWS + 1:
         raise ImportFileError(_("The file has more than %(max)d rows; split it into smaller "
                                 "files.") % {"max": MAX_IMPORT_ROWS})
@@ -286,20 +312,25 @@ def _is_sample(values: dict) -> bool:
                ) and bool(_text(values.get("title")))
 
 
-def import_read(uploaded_file, edition, *, sample_lines: list[int] | None = None
+def import_read(uploaded_file, edition, *, sample_lines: list[int] | None = None,
+                in_request_rows: int | None = None, progress=None
                 ) -> tuple[list[ImportRow], list[tuple[int, str]]]:
     """Read and check every row of ``uploaded_file`` for ``edition``; write nothing.
 
     The template's example row is left out; its line goes to ``sample_lines``.
+    ``progress(checked, total)`` is called every ``PROGRESS_EVERY`` rows and at the end.
     """
     try:
-        table = _table_read(uploaded_file)
+        table = _table_read(uploaded_file, in_request_rows=in_request_rows)
         positions = _header_map(table[0][1])
     except ImportFileError as error:
         return [], [(0, str(error))]
     pools = {pool.name.casefold(): pool for pool in edition.pools.all()}
     rows, errors, seen = [], [], {}
-    for line, cells in table[1:]:
+    total = len(table) - 1
+    for checked, (line, cells) in enumerate(table[1:], 1):
+        if progress is not None and checked % PROGRESS_EVERY == 0:
+            progress(checked, total)
         values = {key: cells[index] if index < len(cells) else None
                   for key, index in positions.items()}
         if _is_sample(values):
@@ -316,6 +347,8 @@ def import_read(uploaded_file, edition, *, sample_lines: list[int] | None = None
             continue
         seen[key] = line
         rows.append(ImportRow(line=line, key=key, fields=fields))
+    if progress is not None:
+        progress(total, total)
     return rows, errors
 
 

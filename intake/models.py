@@ -392,3 +392,6 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+from .import_models import ProposalImport  # noqa: E402,F401  (a model of this app, in its module)

@@ -365,10 +365,15 @@ def attachment_remove(*, attachment: Attachment, actor) -> None:
         transaction.on_commit(lambda: storage.delete(stored))
 
 
-def proposals_import(*, edition: Edition, actor, uploaded_file) -> ImportReport:
+def proposals_import(*, edition: Edition, actor, uploaded_file,
+                     in_request_rows: int | None = None, progress=None,
+                     on_write=None) -> ImportReport:
     """Import a file of proposals, submitted in file order: all of it or none of it (PB-8).
 
     Rows already imported (same ``import_key``) are skipped, so a file can be sent again.
+    Past ``in_request_rows`` rows, raises ``ImportTooLong`` (the worker takes the file:
+    ``intake.import_jobs``); ``progress(checked, total)`` follows the check of the rows and
+    ``on_write()`` runs once they all passed, before anything is written.
     """
     if not actor.has_perm("intake.import_proposals", edition):
         raise PermissionDenied
@@ -377,9 +382,12 @@ def proposals_import(*, edition: Edition, actor, uploaded_file) -> ImportReport:
     if refusal:
         report.errors.append((0, refusal))
         return report
-    rows, report.errors = import_read(uploaded_file, edition, sample_lines=report.sample_lines)
+    rows, report.errors = import_read(uploaded_file, edition, sample_lines=report.sample_lines,
+                                      in_request_rows=in_request_rows, progress=progress)
     if report.errors:
         return report
+    if on_write is not None:
+        on_write()
     with transaction.atomic():
         # One import at a time per edition: the known keys stay known until commit.
         Edition.objects.select_for_update().get(pk=edition.pk)

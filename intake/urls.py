@@ -38,6 +38,8 @@ urlpatterns = [
     path(f"{_edition}paper/", clerk.PaperProposalCreateView.as_view(),
          name="paper_proposal_create"),
     path(f"{_edition}import/", clerk.ProposalImportView.as_view(), name="proposal_import"),
+    path(f"{_edition}import/<uuid:key>/", clerk.ProposalImportJobView.as_view(),
+         name="proposal_import_job"),
     path(f"{_edition}results/", results.EditionResultsView.as_view(), name="edition_results"),
     path(f"{_edition}results/compute/", results.EditionResultsComputeView.as_view(),
          name="edition_results_compute"),

@@ -1,6 +1,12 @@
 """Outgoing e-mail: every message is a row first, then a background send (X-3)."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from viewflow.fsm import FSMField
+
+
+def _system(instance, user) -> bool:
+    """A step only the delivery worker or the ESP's webhook takes (actor None)."""
+    return False
 
 
 class OutboundEmail(models.Model):
@@ -27,8 +33,10 @@ class OutboundEmail(models.Model):
     template = models.CharField(max_length=200, blank=True)
     context = models.JSONField(default=dict, blank=True)
     language = models.CharField(max_length=10, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
-                              default=Status.QUEUED)
+    # Moved by the transitions below, saved in batches by
+    # audit.transitions.transition_save_many: a conditional UPDATE under the sender's lease.
+    status = FSMField(_("status"), max_length=20, choices=Status.choices,
+                      default=Status.QUEUED)
     # While sending: the end of the sender's lease; while retrying: the next try.
     due_at = models.DateTimeField(null=True, blank=True)
     # Made when first claimed and kept for every retry (see notifications.tasks).
@@ -52,3 +60,30 @@ class OutboundEmail(models.Model):
 
     def __str__(self):
         return f"{self.to}: {self.subject}"
+
+    # The delivery states (X-3): claimed with a lease, then sent, retried or given up.
+    @status.transition(source=[Status.QUEUED, Status.RETRYING, Status.SENDING],
+                       target=Status.SENDING, permission=_system,
+                       custom={"audit": "email.claim"})
+    def claim(self):
+        """A sender takes the message (from ``sending``: a claim whose lease ran out)."""
+
+    @status.transition(source=Status.SENDING, target=Status.SENT, permission=_system,
+                       custom={"audit": "email.sent"})
+    def mark_sent(self):
+        """The backend (the ESP) accepted the message."""
+
+    @status.transition(source=Status.SENDING, target=Status.RETRYING, permission=_system,
+                       custom={"audit": "email.retry"})
+    def retry(self):
+        """Sending failed; another try is due later."""
+
+    @status.transition(source=Status.SENDING, target=Status.FAILED, permission=_system,
+                       custom={"audit": "email.fail"})
+    def fail(self):
+        """Sending failed on the last allowed try."""
+
+    @status.transition(source=Status.SENT, target=Status.BOUNCED, permission=_system,
+                       custom={"audit": "email.bounce"})
+    def bounce(self):
+        """The ESP reported the message bounced, was rejected or complained about."""

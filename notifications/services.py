@@ -161,7 +161,7 @@ def email_send_now(email: OutboundEmail, *, connection=None) -> None:
     message.send(fail_silently=False)
     message_id = getattr(getattr(message, "anymail_status", None), "message_id", None)
     email.esp_message_id = "" if message_id is None else str(message_id)[:255]
-    email.status = OutboundEmail.Status.SENT
+    email.mark_sent()
     email.due_at = None
     email.sent_at = timezone.now()
     email.last_error = ""

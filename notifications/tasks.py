@@ -7,16 +7,24 @@ sent. If that last write is lost (the database connection killed, the worker gon
 stays ``sending`` and nobody sends it again until its lease runs out; the retry after that
 reuses the Message-ID, so the receiving servers and the ESP can recognise the repeat. The
 row, not celery's retry state, records each attempt: an operator sees every failure.
+
+Each step is a transition of ``OutboundEmail`` (claim, mark_sent, retry, fail), run in memory
+and saved for the whole batch by one conditional UPDATE (``transition_save_many``): the
+claim only on rows no sender holds, the outcome only on rows still under this sender's
+lease. The audit trail gets one row per step and batch, naming the ids, not one per message.
 """
 import logging
 import time
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from celery import shared_task
 from django.core.mail import get_connection
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
+
+from audit.transitions import transition_save_many
 
 from .models import OutboundEmail
 from .services import email_message_id, email_send_now
@@ -33,7 +41,8 @@ LEASE = timedelta(minutes=10)
 # lease then keeps the message from going out twice until it expires).
 MARK_TRIES = 3
 Status = OutboundEmail.Status
-SAVED_FIELDS = ["status", "attempts", "last_error", "esp_message_id", "sent_at", "to",
+CLAIM_FIELDS = ["due_at", "attempts", "message_id"]
+SAVED_FIELDS = ["attempts", "last_error", "esp_message_id", "sent_at", "to",
                 "subject", "body_text", "body_html", "template", "context", "due_at"]
 
 
@@ -81,47 +90,79 @@ def email_deliver_queued() -> int:
 
 def _deliver(pending, more=None) -> list[OutboundEmail]:
     """Claim up to BATCH rows of ``pending``, send them, then mark them."""
-    batch = _claim(pending)
-    if not batch:
+    claim = _claim(pending)
+    if not claim.emails:
         return []
-    if more is not None and len(batch) == BATCH:
+    if more is not None and len(claim.emails) == BATCH:
         _publish_soft(more)  # another process takes the rows after these
-    _send_all(batch)
-    _mark(batch)
-    for email in batch:
+    _send_all(claim.emails)
+    marked = _mark(claim)
+    for email in marked:
         if email.status == Status.RETRYING:
             _publish_soft(email_deliver, (email.pk,), countdown=retry_delay(email.attempts))
-    return batch
+    return claim.emails
 
 
-def _claim(pending) -> list[OutboundEmail]:
-    """Mark up to BATCH rows ``sending`` with a lease, committed before any is sent."""
+@dataclass
+class Claim:
+    """The rows one sender holds, until ``lease_end`` (the fencing value of its marks)."""
+
+    emails: list[OutboundEmail]
+    lease_end: datetime
+
+
+def _claimable(now) -> Q:
+    """Rows no sender holds: waiting, or claimed under a lease that ran out."""
+    return Q(status__in=(Status.QUEUED, Status.RETRYING)) | Q(status=Status.SENDING,
+                                                               due_at__lte=now)
+
+
+def _claim(pending) -> Claim:
+    """Run ``claim`` on up to BATCH rows of ``pending`` with a lease, committed before any
+    is sent; its audit rows name the ids."""
     with transaction.atomic():
         batch = list(pending.select_for_update(skip_locked=True)[:BATCH])
         now = timezone.now()
+        lease_end, moves = now + LEASE, []
         for email in batch:
-            email.status, email.due_at = Status.SENDING, now + LEASE
+            source = email.status
+            email.claim()
+            email.due_at = lease_end
             email.attempts += 1
             email.message_id = email.message_id or email_message_id()
-        OutboundEmail.objects.bulk_update(batch, ["status", "due_at", "attempts", "message_id"])
-    return batch
+            moves.append((email, "claim", source))
+        claimed = transition_save_many(moves, fields=CLAIM_FIELDS, where=_claimable(now))
+    return Claim(claimed, lease_end)
 
 
-def _mark(batch: list[OutboundEmail]) -> None:
-    """Write the outcome; on a lost connection, reconnect and write it again."""
+# The transition each outcome of a send went through.
+OUTCOME = {Status.SENT: "mark_sent", Status.RETRYING: "retry", Status.FAILED: "fail"}
+
+
+def _mark(claim: Claim) -> list[OutboundEmail]:
+    """Write the outcome of the sends (only on rows still under this claim's lease); on a
+    lost connection, reconnect and write it again."""
+    moves = [(email, OUTCOME[email.status], Status.SENDING) for email in claim.emails]
+    still_ours = Q(status=Status.SENDING, due_at=claim.lease_end)
     for attempt in range(1, MARK_TRIES + 1):
         try:
-            OutboundEmail.objects.bulk_update(batch, SAVED_FIELDS)
-            return
+            marked = transition_save_many(moves, fields=SAVED_FIELDS, where=still_ours)
         except DatabaseError:
             if attempt == MARK_TRIES:
                 # Left "sending": the lease stops a resend until it runs out.
                 logger.exception("Could not record the outcome of %d sent e-mails",
-                                 len(batch))
+                                 len(moves))
                 raise
             logger.warning("Lost the database while recording sent e-mails; reconnecting")
             connection.close()
             time.sleep(0.2 * attempt)
+            continue
+        if len(marked) < len(moves):
+            # A lost acknowledgement of an earlier try, or a lease that ran out mid-batch.
+            logger.warning("%d of %d sent e-mails were no longer held by this sender",
+                           len(moves) - len(marked), len(moves))
+        return marked
+    return []
 
 
 def _publish_soft(task, args=(), **options) -> None:
@@ -155,7 +196,8 @@ def _send_all(batch: list[OutboundEmail]) -> None:
 def _failed(email: OutboundEmail, error: Exception) -> None:
     email.last_error = f"{type(error).__name__}: {error}"[:2000]
     if email.attempts >= MAX_ATTEMPTS:
-        email.status, email.due_at = Status.FAILED, None
+        email.fail()
+        email.due_at = None
     else:
-        email.status = Status.RETRYING
+        email.retry()
         email.due_at = timezone.now() + timedelta(seconds=retry_delay(email.attempts))

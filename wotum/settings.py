@@ -246,6 +246,11 @@ RATELIMIT_FAIL_OPEN = True
 WOTUM_LINK_RATE = os.environ.get("WOTUM_LINK_RATE", "30/10m")
 # Unsubmitted proposal drafts one account may keep (a bound on what one account can store).
 WOTUM_MAX_DRAFTS_PER_ACCOUNT = int(os.environ.get("WOTUM_MAX_DRAFTS_PER_ACCOUNT", "20"))
+# Proposal imports (PB-8): a file over either bound is stored and imported by the worker,
+# with a progress page, instead of holding a web worker (and its memory) meanwhile.
+WOTUM_IMPORT_IN_REQUEST_BYTES = int(os.environ.get("WOTUM_IMPORT_IN_REQUEST_BYTES",
+                                                   "1000000"))
+WOTUM_IMPORT_IN_REQUEST_ROWS = int(os.environ.get("WOTUM_IMPORT_IN_REQUEST_ROWS", "2000"))
 # The public base URL used in e-mailed links.
 WOTUM_BASE_URL = os.environ.get("WOTUM_BASE_URL", "http://127.0.0.1:8000")
 # The name e-mails and page titles give the service (allauth's "Hello from …").
@@ -274,6 +279,11 @@ elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
         "retry_on_timeout": True,
         "visibility_timeout": 3600,
     }
+    # No remote control (celery inspect/control, unused here): its pidbox is a Redis pub/sub
+    # subscription, and after a quick Redis restart redis-py reconnects it inside the
+    # worker's event loop and then waits on it with no timeout, so the worker stops taking
+    # tasks for good (seen in tests/security/test_fault_load.py; kombu 5.6.2, redis 6.4).
+    CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "wotum")
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
@@ -300,6 +310,9 @@ CELERY_BEAT_SCHEDULE = {
     # Council votes and quorum checks end at their time even when no screen is watching
     # (a screen reading the state closes them too, at once).
     "council-close-due": {"task": "council.tasks.session_close_due_task", "schedule": 5.0},
+    # Large proposal imports are queued on commit; this starts one whose message was lost.
+    "proposal-imports-sweep": {"task": "intake.tasks.proposal_imports_sweep_task",
+                               "schedule": 60.0},
 }
 # The store that writes cast cards (ballots.store); empty: the one that suits the database.
 WOTUM_CAST_STORE = os.environ.get("WOTUM_CAST_STORE", "")

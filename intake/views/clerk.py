@@ -1,13 +1,14 @@
 """The intake clerk's pages: paper proposals (PB-7) and file imports (PB-8)."""
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from .. import services
 from ..forms import ImportForm, PaperProposalForm
+from ..import_jobs import proposals_import_start
+from ..import_models import ProposalImport
 from ..imports import COLUMNS, MAX_IMPORT_MB, MAX_IMPORT_ROWS, import_template_xlsx
 from ..models import Proposal
 from .base import StaffMixin
@@ -55,8 +56,11 @@ class ProposalImportView(StaffMixin, TemplateView):
         form = ImportForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
-        report = services.proposals_import(edition=self.edition, actor=request.user,
-                                           uploaded_file=form.cleaned_data["file"])
+        report = proposals_import_start(edition=self.edition, actor=request.user,
+                                        uploaded_file=form.cleaned_data["file"])
+        if isinstance(report, ProposalImport):  # a large file: the worker imports it
+            return redirect("intake:proposal_import_job", self.organisation.slug,
+                            self.edition.pk, report.key)
         if not report.ok:
             messages.error(request, _("Nothing was imported: the file has errors, listed "
                                       "below. Correct them and send the whole file again."))
@@ -76,6 +80,18 @@ class ProposalImportView(StaffMixin, TemplateView):
             messages.info(request, _("Rows already imported earlier, skipped: %(count)d.")
                           % {"count": report.skipped})
         return redirect("intake:edition_detail", self.organisation.slug, self.edition.pk)
+
+
+class ProposalImportJobView(StaffMixin, TemplateView):
+    """How far the worker got with a large file; its report once it is done."""
+
+    template_name = "intake/proposal_import_job.html"
+    permission = "intake.import_proposals"
+
+    def get_context_data(self, **kwargs):
+        job = get_object_or_404(ProposalImport, key=self.kwargs["key"], edition=self.edition)
+        return super().get_context_data(edition=self.edition, job=job, report=job.report,
+                                        **kwargs)
 
 
 class ImportTemplateView(StaffMixin, TemplateView):

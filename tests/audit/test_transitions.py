@@ -7,7 +7,8 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import connection, connections, transaction
-from viewflow.fsm import FSMField
+from django.utils import timezone
+from viewflow.fsm import FSMField, TransitionNotAllowed
 from viewflow.fsm.base import TransitionMethod
 
 from audit.models import AuditRecord
@@ -17,7 +18,11 @@ from audit.transitions import transition_claim
 from ballots.models import Ballot, BallotBox, ResultRun
 from ballots.pesel import pesel_check
 from ballots.services import CardChoices, ballot_cast, box_close
+from notifications import tasks
+from notifications.models import OutboundEmail
+from notifications.tasks import MAX_ATTEMPTS, email_deliver_queued
 from organisations.roles import Role
+from tests.concurrency import race
 from tests.voting.conftest import PESEL_ADULT_F, PESEL_ADULT_M, box_make
 
 
@@ -40,7 +45,9 @@ def test_the_inventory_finds_the_transitions_of_every_process():
             "ballots.ResultRun.start", "reports.ExportJob.start", "intake.Edition.open_voting",
             "intake.Proposal.submit", "ballots.Elector.arrive", "ballots.Elector.leave",
             "meetings.Invitation.register", "council.Councillor.activate",
-            "council.Councillor.end"} <= names
+            "council.Councillor.end", "notifications.OutboundEmail.claim",
+            "notifications.OutboundEmail.mark_sent", "notifications.OutboundEmail.retry",
+            "notifications.OutboundEmail.fail", "notifications.OutboundEmail.bounce"} <= names
 
 
 @pytest.mark.parametrize(("name", "transition"), TRANSITIONS,
@@ -123,3 +130,75 @@ def test_two_workers_given_one_run_start_it_once(city):
         thread.join()
     assert sorted(won) == [False] * 5 + [True]
     assert AuditRecord.objects.filter(action="resultrun.start").count() == 1
+
+
+def _emails(count: int, **fields) -> list[int]:
+    rows = OutboundEmail.objects.bulk_create(
+        OutboundEmail(to=f"v{n}@example.org", subject="Link", body_text="x", kind="test",
+                      **fields) for n in range(count))
+    return sorted(row.pk for row in rows)
+
+
+def test_a_delivered_batch_is_audited_once_per_step_naming_every_message():
+    ids = _emails(3)
+    email_deliver_queued()
+
+    rows = AuditRecord.objects.filter(object_type="notifications.outboundemail")
+    assert sorted(rows.values_list("action", "from_state", "to_state")) == [
+        ("email.claim", "queued", "sending"), ("email.sent", "sending", "sent")]
+    assert all(row.details["ids"] == ids for row in rows)
+    # The recipients are not written to the append-only trail.
+    assert not any("@" in f"{row.object_repr} {row.details}" for row in rows)
+    audit_chain()
+    assert audit_chain_verify() == []
+
+
+def test_a_failed_send_is_audited_as_a_retry_and_then_as_given_up(settings):
+    settings.EMAIL_BACKEND = "tests.notifications.failing_backend.AlwaysFailingBackend"
+    [pk] = _emails(1)
+    email_deliver_queued()  # eager in tests: each retry runs at once
+
+    assert list(AuditRecord.objects.filter(object_type="notifications.outboundemail")
+                .order_by("id").values_list("action", "to_state")) == [
+        ("email.claim", "sending"), ("email.retry", "retrying")] * (MAX_ATTEMPTS - 1) + [
+        ("email.claim", "sending"), ("email.fail", "failed")]
+    assert OutboundEmail.objects.get(pk=pk).status == "failed"
+
+
+def test_a_sender_whose_lease_was_taken_over_does_not_overwrite_the_new_claim(monkeypatch):
+    [pk] = _emails(1)
+    send_all = tasks._send_all
+
+    def slow_sender(batch):
+        send_all(batch)
+        # Meanwhile the lease ran out and another sender claimed the message again.
+        OutboundEmail.objects.filter(pk=pk).update(due_at=timezone.now())
+        tasks._claim(OutboundEmail.objects.filter(pk=pk))
+
+    monkeypatch.setattr(tasks, "_send_all", slow_sender)
+    email_deliver_queued()
+
+    email = OutboundEmail.objects.get(pk=pk)
+    assert (email.status, email.attempts) == ("sending", 2)  # the second claim stands
+    assert not AuditRecord.objects.filter(action="email.sent").exists()
+
+
+def test_a_message_cannot_be_marked_sent_without_being_claimed():
+    email = OutboundEmail(to="a@example.org", subject="x", kind="test")
+    with pytest.raises(TransitionNotAllowed):
+        email.mark_sent()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_senders_racing_for_the_queue_claim_each_message_once(settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("the race is proven on PostgreSQL (SQLite serialises all writers)")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    ids = _emails(250)
+    outcomes = race(lambda _i: email_deliver_queued(), 4)
+
+    assert sum(outcomes) == 250
+    assert set(OutboundEmail.objects.values_list("status", flat=True)) == {"sent"}
+    claimed = [pk for row in AuditRecord.objects.filter(action="email.claim")
+               for pk in row.details["ids"]]
+    assert sorted(claimed) == ids  # each message claimed by exactly one sender

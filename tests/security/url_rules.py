@@ -32,6 +32,7 @@ RULES = {
     "intake:edition_move": "staff",
     "intake:paper_proposal_create": "staff",
     "intake:proposal_import": "staff",
+    "intake:proposal_import_job": "staff",
     "intake:edition_results": "staff",
     "intake:edition_results_compute": "staff",
     "intake:edition_results_publish": "staff",
