@@ -3,8 +3,8 @@ from django import template
 from django.utils.formats import number_format
 
 from organisations.selectors import organisations_for, user_has_role
+from reports.uploads import size_display
 
-from ..files import size_display
 from ..selectors import PB_STAFF_ROLES
 
 register = template.Library()
