@@ -276,6 +276,9 @@ elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
         "health_check_interval": 10,
         "socket_keepalive": True,
         "socket_connect_timeout": 5,
+        # A read on a socket Redis no longer answers ends instead of hanging the worker
+        # (the blocking fetch itself waits 1 s at a time).
+        "socket_timeout": 30,
         "retry_on_timeout": True,
         "visibility_timeout": 3600,
     }
