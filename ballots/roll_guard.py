@@ -12,6 +12,8 @@ serialises writers. SQLite rebuilds a table to alter it, dropping its triggers: 
 migration that alters ``ballots_vote`` must call ``sqlite_guard_restore`` (a test checks
 the guard after all migrations).
 """
+from wotum.db import schema_sql_run
+
 REFUSED = "named vote refused: not on the roll, not present, wrong weight or poll not open"
 
 POSTGRES_UP = """
@@ -70,25 +72,13 @@ SQLITE_DOWN = ["DROP TRIGGER IF EXISTS ballots_vote_roll_guard;"]
 
 
 def install(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(POSTGRES_UP)
-    elif vendor == "sqlite":
-        for statement in SQLITE_UP:
-            schema_editor.execute(statement)
+    schema_sql_run(schema_editor, postgresql=POSTGRES_UP, sqlite=SQLITE_UP)
 
 
 def remove(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(POSTGRES_DOWN)
-    elif vendor == "sqlite":
-        for statement in SQLITE_DOWN:
-            schema_editor.execute(statement)
+    schema_sql_run(schema_editor, postgresql=POSTGRES_DOWN, sqlite=SQLITE_DOWN)
 
 
 def sqlite_guard_restore(apps, schema_editor):
     """Put the trigger back after a migration rebuilt ``ballots_vote`` on SQLite."""
-    if schema_editor.connection.vendor == "sqlite":
-        for statement in SQLITE_UP:
-            schema_editor.execute(statement)
+    schema_sql_run(schema_editor, sqlite=SQLITE_UP)

@@ -113,6 +113,11 @@ _DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences",
                       "django_db_serialized_rollback", "live_server"}
 
 
+def _touches_database(item) -> bool:
+    return bool(item.get_closest_marker("django_db")
+                or _DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
 def pytest_collection_modifyitems(config, items):
     """WOTUM_DATABASE_TESTS_ONLY=1 (CI's second pass, on PostgreSQL) keeps the tests that touch
     the database: the rest gave their answer in the first pass and cannot answer differently."""
@@ -120,9 +125,7 @@ def pytest_collection_modifyitems(config, items):
         return
     kept, deselected = [], []
     for item in items:
-        touches = (item.get_closest_marker("django_db")
-                   or _DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
-        (kept if touches else deselected).append(item)
+        (kept if _touches_database(item) else deselected).append(item)
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = kept
@@ -152,10 +155,12 @@ def reference(pabulib_file: Path) -> dict:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _audit_chain_verified_at_session_end(django_db_setup, django_db_blocker):
+def _audit_chain_verified_at_session_end(request, django_db_setup, django_db_blocker):
     """After the whole run, chain what waits and verify every chain on the test database:
     whatever the suite left behind (transactional tests commit) must still verify."""
     yield
+    if not any(_touches_database(item) for item in request.session.items):
+        return  # no test database was created (pytest-django sets up only what is used)
     from audit.selectors import audit_chain_verify
     from audit.services import audit_chain
 

@@ -66,3 +66,17 @@ MAY_IMPORT_INTAKE = {"intake", "evaluation", "workflows", "demo", "wotum"}
     for module, names in imported(package).items()))
 def test_only_evaluation_workflows_demo_and_the_project_import_intake(module, names):
     assert "intake" not in names, f"{module} imports intake"
+
+
+def test_only_the_database_adapter_asks_which_database_it_runs_on():
+    """Database-specific code lives in ``wotum/db.py``; domain code calls it (migrations,
+    which run once per backend, aside)."""
+    asking = []
+    for package in sorted(WOTUM_APPS):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if "migrations" in path.parts or path == ROOT / "wotum" / "db.py":
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Attribute) and node.attr == "vendor":
+                    asking.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert asking == []

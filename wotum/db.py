@@ -357,3 +357,12 @@ def audit_guard_restore_after_rebuild(schema_editor) -> None:
     """Put the guard back after a migration rebuilt the table (SQLite only drops it)."""
     if schema_editor.connection.vendor == "sqlite":
         audit_guard_install(schema_editor)
+
+
+def schema_sql_run(schema_editor, *, postgresql=(), sqlite=()) -> None:
+    """Run a migration's statements for the database it migrates (triggers and functions
+    written once per backend by the app that owns them); other backends run none."""
+    statements = {"postgresql": postgresql, "sqlite": sqlite}.get(
+        schema_editor.connection.vendor, ())
+    for statement in [statements] if isinstance(statements, str) else statements:
+        schema_editor.execute(statement)
