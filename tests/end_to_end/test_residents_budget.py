@@ -11,6 +11,7 @@ PHONE = {"width": 390, "height": 844}
 @pytest.fixture
 def rybnik_vote(demo_people):
     from accounts.models import User
+    from ballots.models import BallotBox
     from intake.models import Edition, Proposal
     from organisations.models import Organisation
 
@@ -20,8 +21,10 @@ def rybnik_vote(demo_people):
         location="ul. Rudzka 12", category="Sport i rekreacja",
         latitude="50.097100", longitude="18.541800",
         description="Nowy plac zabaw dla dzieci do 12 lat przy szkole.")
-    Edition.objects.filter(pk=edition.pk).update(
-        population=5000, voting_ends_at=timezone.now() + timezone.timedelta(days=6))
+    ends = timezone.now() + timezone.timedelta(days=6)
+    Edition.objects.filter(pk=edition.pk).update(population=5000, voting_ends_at=ends)
+    # The box holds the vote's dates once it exists (it was created with the edition's).
+    BallotBox.objects.filter(pk=edition.ballot_box_id).update(closes_at=ends)
     return Edition.objects.get(pk=edition.pk)
 
 
