@@ -411,7 +411,7 @@ def readme_update(results: dict, notes: list[str], machine: dict, args, rows: li
              f"`nproc` {machine['nproc']}, `lscpu` model name \"{machine['cpu']}\", "
              f"{machine['memory'].split(':')[-1].strip()} RAM, Python {machine['python']}; "
              f"load average {machine['load'][0]:.1f} at the start, {os.getloadavg()[0]:.1f} at "
-             f"the end (the bench's own servers and clients share the two cores). {args.runs} run(s); "
+             f"the end (the bench's own servers and clients share the cores). {args.runs} run(s); "
              "medians, min–max in brackets where a figure was measured more than once. Raw "
              "numbers: `bench/results/`.", "",
              "| # | figure | Wotum | unit | baseline (same run) | ratio | goal | met |",
