@@ -4,7 +4,6 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseNotModified, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -218,8 +217,7 @@ def session_state(request, pk):
     version = _sessions().filter(pk=pk).values_list("version", flat=True).first()
     if version is None:
         raise Http404
-    if counter:
-        cache.set(live.due_key(pk, counter), due.timestamp() if due else 0, live.LIVE_TTL)
+    live.due_remember(pk, counter, due)
     etag = live.state_etag(request, "s", pk, version, counter)
     if etag in request.headers.get("If-None-Match", ""):
         response = HttpResponseNotModified()

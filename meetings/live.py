@@ -57,6 +57,13 @@ def due_key(meeting_id: int, counter: int) -> str:
     return f"wotum:live:{meeting_id}:{counter}:due"
 
 
+def due_remember(meeting_id: int, counter: int, due) -> None:
+    """Keep with the state as of ``counter`` when it must be read again (``due``, or None:
+    never by itself); ``still_current`` stops matching tags from then on."""
+    if counter:
+        cache.set(due_key(meeting_id, counter), due.timestamp() if due else 0, LIVE_TTL)
+
+
 def live_counter(meeting_id: int) -> int:
     """The cache's counter for the meeting, read BEFORE the database: a change committed
     after this read bumps it, so a tag built on it can never outlive that change. 0 when

@@ -64,8 +64,7 @@ def email_deliver(email_id: int) -> str:
     A message another task has already sent or claimed is skipped with one read.
     """
     now = timezone.now()
-    own = Q(pk=email_id) & (Q(status__in=(Status.QUEUED, Status.RETRYING))
-                            | Q(status=Status.SENDING, due_at__lte=now))
+    own = Q(pk=email_id) & _claimable(now)
     if not OutboundEmail.objects.filter(own).exists():
         return "skipped"
     batch = _deliver(
