@@ -1,12 +1,16 @@
 """Reads of the poll store."""
 from django.db.models import Count, Sum
 
+from wotum.db import fetch_with_parent
+
 from .counting import Tally, tally
 from .models import Ballot, BallotBox, Option, Poll, Vote
 
 
-def box_public(box_id: int) -> BallotBox:
-    return BallotBox.objects.select_related("organisation").get(pk=box_id)
+def box_for_voters(box_id: int) -> BallotBox | None:
+    """The box and its organisation, for the pages every voter requests (one prepared
+    query, not an ORM query built anew for each of them)."""
+    return fetch_with_parent(BallotBox, "organisation", id=box_id)
 
 
 def receipt_lookup(code: str) -> Ballot | None:

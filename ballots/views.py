@@ -16,7 +16,7 @@ from .models import Ballot, BallotBox
 from .option_pages import option_pages
 from .participation import cards_by_day, day_chart
 from .printing import blank_card_response
-from .selectors import receipt_lookup
+from .selectors import box_for_voters, receipt_lookup
 from .services import (
     BallotRefused,
     ballot_cast,
@@ -43,7 +43,9 @@ def _signed_cookie(response, name: str, value: str):
 
 @require_http_methods(["GET", "POST"])
 def link_request(request, box_id):
-    box = get_object_or_404(BallotBox.objects.select_related("organisation"), pk=box_id)
+    box = box_for_voters(box_id)
+    if box is None:
+        raise Http404
     form = LinkRequestForm(request.POST or None)
     refusal = box_refusal(box)
     if request.method == "POST" and not refusal and form.is_valid():

@@ -137,6 +137,7 @@ def main(argv=None) -> int:
         bench.setup()
         bench.warm_up()
         for run in range(1, args.runs + 1):
+            harness.database_settle(args)
             harness.log(f"run {run}/{args.runs}: load average {os.getloadavg()}")
             for clients in args.clients:
                 results.append(cell_run(bench, args, run, clients))

@@ -3,6 +3,7 @@
 Everything listens on 127.0.0.1 only; every process started here is stopped here, by
 its own process group id.
 """
+import contextlib
 import json
 import os
 import platform
@@ -21,8 +22,13 @@ LUA = ROOT / "bench" / "wrk" / "requests.lua"
 QUEUE = "wotum-bench"
 
 
+_STARTED = time.monotonic()
+
+
 def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+    elapsed = time.monotonic() - _STARTED
+    print(f"[{int(elapsed // 60):3d}:{int(elapsed % 60):02d}] {message}", file=sys.stderr,
+          flush=True)
 
 
 def fail(message: str) -> None:
@@ -87,6 +93,21 @@ def database_drop(args) -> None:
 
     with psycopg.connect(f"{args.pg}/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{args.db_name}" WITH (FORCE)')
+
+
+def database_settle(args) -> None:
+    """Start each measured round from the same state: statistics fresh and no autovacuum
+    due on the tables the set-up just filled, dead rows gone, and a checkpoint behind us
+    (after one, each page's first change writes a full page image to the WAL)."""
+    import psycopg
+
+    started = time.monotonic()
+    with psycopg.connect(f"{args.pg}/{args.db_name}", autocommit=True) as conn:
+        conn.execute("VACUUM (ANALYZE)")
+        # Only a superuser may; without it, the vacuum alone.
+        with contextlib.suppress(psycopg.errors.InsufficientPrivilege):
+            conn.execute("CHECKPOINT")
+    log(f"database settled (VACUUM ANALYZE, CHECKPOINT) in {time.monotonic() - started:.1f} s")
 
 
 def process_stop(proc: subprocess.Popen, timeout: float = 20) -> None:
