@@ -62,6 +62,8 @@ def cell_run(bench, args, run: int, clients: int) -> dict:
     """One client count: trivial, minimal, link requests, card GET, card POST, checks."""
     seconds, tag = args.seconds, f"{run}-{clients}"
     result = {"run": run, "clients": clients, "load_before": os.getloadavg()[0]}
+    # Each step from a settled database (harness.database_settle): no autovacuum due.
+    harness.database_settle(args)
     result["trivial"] = bench.wrk("trivial", clients, seconds)
     result["minimal"] = bench.wrk("minimal", clients, seconds)
     ceiling = max(result["minimal"]["rps"], 200.0)
@@ -72,6 +74,7 @@ def cell_run(bench, args, run: int, clients: int) -> dict:
     wanted = int(expected * seconds) + 20 * clients
     result["topped_up"] = bench.pool.top_up(wanted, bench.base_url, tag)
     tokens = bench.pool.take(wanted)
+    harness.database_settle(args)
     result["card_get"] = bench.card_get_step(tokens[:2000], clients, args.get_seconds)
     result["card_post"], result["invariants"] = bench.card_post_step(
         tokens, clients, seconds, tag, profile=args.profile and run == 1
@@ -137,7 +140,7 @@ def main(argv=None) -> int:
         bench.setup()
         bench.warm_up()
         for run in range(1, args.runs + 1):
-            harness.database_settle(args)
+            harness.database_settle(args, checkpoint=True)
             harness.log(f"run {run}/{args.runs}: load average {os.getloadavg()}")
             for clients in args.clients:
                 results.append(cell_run(bench, args, run, clients))

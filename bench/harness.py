@@ -95,19 +95,22 @@ def database_drop(args) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{args.db_name}" WITH (FORCE)')
 
 
-def database_settle(args) -> None:
-    """Start each measured round from the same state: statistics fresh and no autovacuum
-    due on the tables the set-up just filled, dead rows gone, and a checkpoint behind us
-    (after one, each page's first change writes a full page image to the WAL)."""
+def database_settle(args, checkpoint: bool = False) -> None:
+    """Start a measured step from a settled database: statistics fresh and dead rows gone,
+    so that no autovacuum, due after the inserts of the step before, takes the CPU in the
+    middle of this one; with ``checkpoint`` (each round) also a checkpoint behind us (after
+    one, each page's first change writes a full page image to the WAL)."""
     import psycopg
 
     started = time.monotonic()
     with psycopg.connect(f"{args.pg}/{args.db_name}", autocommit=True) as conn:
         conn.execute("VACUUM (ANALYZE)")
-        # Only a superuser may; without it, the vacuum alone.
-        with contextlib.suppress(psycopg.errors.InsufficientPrivilege):
-            conn.execute("CHECKPOINT")
-    log(f"database settled (VACUUM ANALYZE, CHECKPOINT) in {time.monotonic() - started:.1f} s")
+        if checkpoint:  # only a superuser may; without it, the vacuum alone
+            with contextlib.suppress(psycopg.errors.InsufficientPrivilege):
+                conn.execute("CHECKPOINT")
+    if checkpoint:
+        log(f"database settled (VACUUM ANALYZE, CHECKPOINT) in "
+            f"{time.monotonic() - started:.1f} s")
 
 
 def process_stop(proc: subprocess.Popen, timeout: float = 20) -> None:
@@ -185,7 +188,7 @@ class Bench:
         self.base_url = f"http://127.0.0.1:{args.port}"
         self.gunicorn = None
         self.db_made = False
-        self.last_post_rps = 0.0
+        self.last_post_rps = self.last_minimal_rps = 0.0
 
     def setup(self) -> None:
         database_create(self.args)

@@ -184,18 +184,26 @@ def post_step(bench, url: str, tokens: list[str], clients: int, seconds: int, ta
 def cell_run(bench, args, pgb_url: str, run: int, clients: int) -> dict:
     seconds, tag = args.seconds, f"{run}-{clients}"
     out = {"run": run, "clients": clients, "load_before": os.getloadavg()[0]}
-    out["minimal"] = bench.wrk("minimal", clients, seconds)
-    ceiling = max(out["minimal"]["rps"], 200.0)
-    out["link"] = bench.link_step(clients, seconds, int(ceiling * seconds * 1.5) + 200, tag)
+    # The tokens first (thousands of links issued in-process), then each measured step
+    # from a settled database: autovacuum, due after the inserts of the step before, would
+    # otherwise take the CPU in the middle of whichever step comes next.
+    ceiling = max(bench.last_minimal_rps, 200.0)
     wanted = int(min(ceiling * 1.2, max(bench.last_post_rps * 1.6, 100.0)) * seconds) + 20 * clients
     bench.pool.top_up(2 * wanted, bench.base_url, tag)
     direct_tokens, pgb_tokens = bench.pool.take(wanted), bench.pool.take(wanted)
+    harness.database_settle(args)
+    out["minimal"] = bench.wrk("minimal", clients, seconds)
+    bench.last_minimal_rps = out["minimal"]["rps"]
     order = [("direct", bench.base_url, direct_tokens), ("pgbouncer", pgb_url, pgb_tokens)]
     for name, url, tokens in order if run % 2 else order[::-1]:  # alternate who goes first
         if url is None:
             continue
+        harness.database_settle(args)
         out[name], out[f"{name}_invariants"] = post_step(bench, url, tokens, clients, seconds,
                                                          f"{tag}-{name}")
+    harness.database_settle(args)
+    ceiling = max(out["minimal"]["rps"], 200.0)
+    out["link"] = bench.link_step(clients, seconds, int(ceiling * seconds * 1.5) + 200, tag)
     bench.last_post_rps = out["direct"]["rps"]
     log(f"  c={clients}: minimal {out['minimal']['rps']:.0f}/s (p99 "
         f"{out['minimal']['p99_ms']:.0f} ms), link {out['link']['rps']:.0f}/s, card POST "
@@ -508,7 +516,7 @@ def http_figures(args, results: dict, notes: list[str]) -> dict:
                                    f"{args.db_name}"}
             pgb_gunicorn = gunicorn_extra(bench, args.port + 1, env, "pgbouncer")
         pgb_url = f"http://127.0.0.1:{args.port + 1}" if pgb_gunicorn else None
-        bench.wrk("minimal", 8, 2)
+        bench.last_minimal_rps = bench.wrk("minimal", 8, 2)["rps"]
         bench.link_step(8, 2, 1500, "warm")
         bench.pool.top_up(1200, bench.base_url, "warm")
         post_step(bench, bench.base_url, bench.pool.take(600), 8, 2, "warm-d")
@@ -519,7 +527,7 @@ def http_figures(args, results: dict, notes: list[str]) -> dict:
             live_gunicorn = gunicorn_extra(bench, args.port + 3, bench.env, "live",
                                            threads=LIVE_THREADS)
         for run in range(1, args.runs + 1):
-            harness.database_settle(args)
+            harness.database_settle(args, checkpoint=True)
             log(f"run {run}/{args.runs}: load average {os.getloadavg()}")
             if args.figures & {1, 2, 8}:
                 for clients in args.clients:
