@@ -3,7 +3,8 @@
 Each step runs through ``transition_run`` (permission, lock, audit row) or writes its own
 audit row, and bumps the meeting's ``version`` (``meeting_touch``) in the same
 transaction, so every live screen (operator, councillors, projector, public page) sees it
-within a second.
+within a second; a vote tells the screens showing the running count
+(``meeting_votes_touch``), not the public pages.
 """
 from datetime import timedelta
 
@@ -29,6 +30,7 @@ from meetings.services import (
     MeetingRefused,
     meeting_create,
     meeting_touch,
+    meeting_votes_touch,
     resolution_add,
     resolution_close,
 )
@@ -184,7 +186,8 @@ def item_vote_cast(*, resolution: Resolution, user, choice: str) -> CastResult:
         secret = SessionItem.objects.filter(resolution=resolution, secret=True).exists()
         result = named_vote_cast(poll=resolution.poll, elector=elector, cast_by=user,
                                  option_code=choice, secret=secret)
-        meeting_touch(meeting.pk)
+        # Every screen of the session but the public pages shows the running count.
+        meeting_votes_touch(meeting.pk)
     return result
 
 

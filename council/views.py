@@ -86,8 +86,10 @@ def session_detail(request, pk):
     meeting, running, elector = _session_for(request, pk)
     services.session_close_due(meeting)
     meeting.refresh_from_db()
+    live_version = live.screen_version(meeting.pk, meeting.version, live.TALLY)
     screen = selectors.session_screen(meeting)
     context = {"meeting": meeting, "running": running, "elector": elector, **screen,
+               "live_version": live_version, "live_follow": live.TALLY,
                "agenda": meeting.resolutions.select_related("session_item"),
                "documents": meeting.session_documents.select_related("resolution"),
                "votes": selectors.session_votes(meeting),
@@ -206,10 +208,14 @@ def _operator_step(request, meeting, step):
 
 def session_state(request, pk):
     """The live state every session screen polls: its version, behind an ETag. Public: it
-    says only that something changed. Reading it closes what is past its time (the beat's
-    timetable does too, every 5 s); unchanged polls never get here (LiveStateMiddleware),
-    and the deadline cached with the tag sends the first poll after it here."""
-    counter = live.live_counter(pk)  # before the database: see meetings/live.py
+    says only that something changed. A screen showing the running count (``?follow=t``)
+    follows the votes too; the public pages show closed votes only, so a vote is no
+    change for them. Reading it closes what is past its time (the beat's timetable does
+    too, every 5 s); unchanged polls never get here (LiveStateMiddleware), and the
+    deadline cached with the tag sends the first poll after it here."""
+    follow = live.TALLY if request.GET.get("follow") == live.TALLY else ""
+    # before the database: see meetings/live.py
+    counter, followed = live.live_counters(pk, "", follow)
     due = services.session_next_deadline(pk)
     if due is not None and due <= timezone.now():
         services.session_close_due(Meeting(pk=pk))
@@ -217,12 +223,13 @@ def session_state(request, pk):
     version = _sessions().filter(pk=pk).values_list("version", flat=True).first()
     if version is None:
         raise Http404
+    screen = live.screen_version(pk, version, follow)
     live.due_remember(pk, counter, due)
-    etag = live.state_etag(request, "s", pk, version, counter)
+    etag = live.state_etag(request, "s", pk, screen, counter, follow, followed)
     if etag in request.headers.get("If-None-Match", ""):
         response = HttpResponseNotModified()
     else:
-        response = JsonResponse({"meeting": pk, "version": version})
+        response = JsonResponse({"meeting": pk, "version": version, "screen": screen})
     response["ETag"] = etag
     response["Cache-Control"] = "no-cache"
     return response
@@ -234,13 +241,15 @@ def projector(request, pk):
     meeting = get_object_or_404(_sessions().exclude(state=Meeting.State.DRAFT), pk=pk)
     services.session_close_due(meeting)
     meeting.refresh_from_db()
+    live_version = live.screen_version(meeting.pk, meeting.version, live.TALLY)
     screen = selectors.session_screen(meeting)
     last = None
     if screen["open_item"] is None and screen["last_closed"] is not None:
         votes = selectors.session_votes(meeting)
         last = next((v for v in votes if v.resolution.pk == screen["last_closed"].pk), None)
-    return render(request, "council/projector.html", {"meeting": meeting, **screen,
-                                                      "last": last})
+    return render(request, "council/projector.html", {
+        "meeting": meeting, **screen, "last": last, "live_version": live_version,
+        "live_follow": live.TALLY})
 
 
 def _council(slug) -> Council:

@@ -2,7 +2,7 @@
 
 Every step is a ``viewflow.fsm`` transition run through ``transition_run`` (permission,
 lock, audit row) and bumps the meeting's ``version`` in the same transaction, so that
-live screens see it (``meetings.live``).
+live screens see it (``meetings.live``); a vote tells only the screens that show it.
 """
 import secrets
 
@@ -22,7 +22,7 @@ from ballots.rolls import Elector, Roll
 from notifications.services import email_queue_template
 
 from . import selectors
-from .live import live_bump
+from .live import TALLY, live_bump, voter_follow
 from .models import CHOICE_LABELS, Invitation, Meeting, Resolution
 
 CHOICES = [("for", "Za"), ("against", "Przeciw"), ("abstain", "Wstrzymuję się")]
@@ -44,6 +44,21 @@ def meeting_touch(meeting_id: int) -> None:
     # is visible; meetings/live.py); the first spares a screen the wait for a slow commit.
     live_bump(meeting_id)
     transaction.on_commit(lambda: live_bump(meeting_id))
+
+
+def meeting_votes_touch(meeting_id: int, voters=()) -> None:
+    """Tell the screens that show a vote (the running counts; ``voters``' own screens)
+    that one was cast, in this transaction. Not the meeting's state: a member's screen
+    stays current across other people's votes (meetings/live.py)."""
+    follows = [TALLY, *(voter_follow(pk) for pk in dict.fromkeys(voters) if pk)]
+
+    def bump():
+        for follow in follows:
+            live_bump(meeting_id, follow)
+
+    # As meeting_touch: now, and after the commit (the bump that counts).
+    bump()
+    transaction.on_commit(bump)
 
 
 def meeting_create(*, organisation, kind: str, title: str, actor, held_on=None,
@@ -266,7 +281,8 @@ def meeting_vote(*, resolution: Resolution, elector: Elector, cast_by, choice: s
     with transaction.atomic():
         result = named_vote_cast(poll=resolution.poll, elector=elector, cast_by=cast_by,
                                  option_code=choice)
-        meeting_touch(meeting.pk)
+        # The vote shows on the member's screen and on their proxy's.
+        meeting_votes_touch(meeting.pk, (elector.user_id, elector.proxy_id, cast_by.pk))
         vote = result.vote
         email_queue_template(
             to=cast_by.email, template="meetings/email/vote_received",

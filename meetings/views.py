@@ -13,7 +13,7 @@ from ballots.named import VoteRefused, roll_size
 
 from . import exports, selectors, services
 from .forms import CHOICE_LABELS, RegisterForm, StartVotingForm, VoteForm
-from .live import results_visible, visible_meetings
+from .live import meeting_follow, results_visible, screen_version, visible_meetings
 from .models import Meeting, Resolution
 from .results import resolution_result
 
@@ -66,7 +66,11 @@ def _rows(meeting: Meeting, user, electors) -> list[dict]:
 @login_required
 def meeting_detail(request, pk):
     meeting = _meeting(request, pk)
-    context = {"meeting": meeting, "results_visible": results_visible(meeting, request.user)}
+    # What the live region shows, read before it (meetings/live.py).
+    live_version = screen_version(meeting.pk, meeting.version,
+                                  meeting_follow(request.user, meeting))
+    context = {"meeting": meeting, "results_visible": results_visible(meeting, request.user),
+               "live_version": live_version}
     if selectors.may_run(request.user, meeting):
         context.update(
             members=selectors.meeting_members(meeting),

@@ -43,3 +43,36 @@ def test_a_council_vote_past_its_deadline_is_closed_by_the_next_poll(
     assert after.status_code == 200
     resolution.refresh_from_db()
     assert resolution.state == Resolution.State.CLOSED
+
+
+def test_a_vote_changes_the_counting_screens_not_the_public_pages(
+        session, operator, councillors, client, django_capture_on_commit_callbacks):
+    present_make(session, operator, councillors[:11])
+    resolution = session.resolutions.order_by("pk").first()
+    public = reverse("council:state", args=[session.pk])
+    counting = f"{public}?follow={live.TALLY}"
+    tags = {url: client.get(url)["ETag"] for url in (public, counting)}
+
+    council_services.item_vote_open(resolution=resolution, actor=operator,
+                                    rule=Resolution.Rule.SIMPLE, seconds=600)
+    for url in (public, counting):
+        opened = client.get(url, HTTP_IF_NONE_MATCH=tags[url])
+        assert opened.status_code == 200
+        tags[url] = opened["ETag"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        council_services.item_vote_cast(resolution=resolution, user=councillors[0],
+                                        choice="for")
+    assert client.get(public, HTTP_IF_NONE_MATCH=tags[public]).status_code == 304
+    counted = client.get(counting, HTTP_IF_NONE_MATCH=tags[counting])
+    assert counted.status_code == 200
+    projector = client.get(reverse("council:projector", args=[session.pk])).content.decode()
+    assert f'data-live-version="{counted.json()["screen"]}"' in projector
+    tags[counting] = counted["ETag"]
+
+    from meetings.services import resolution_close
+
+    resolution.refresh_from_db()
+    resolution_close(resolution=resolution, actor=operator)
+    for url in (public, counting):
+        assert client.get(url, HTTP_IF_NONE_MATCH=tags[url]).status_code == 200

@@ -10,6 +10,7 @@ from audit.models import AuditRecord
 from ballots.models import Vote
 from ballots.named import VoteRefused
 from meetings import services
+from meetings.live import TALLY, screen_version, voter_follow
 from meetings.models import Meeting, Resolution
 from meetings.results import resolution_result
 from tests.factories import UserFactory
@@ -144,12 +145,24 @@ class TestVoting:
         assert result.vote.receipt_code in message.subject
         assert result.vote.receipt_code in message.body
 
-    def test_every_change_bumps_the_live_version(self, make_meeting, secretary):
-        meeting, (a, *_) = make_meeting(start=True, resolutions=ONE)
+    def test_every_step_bumps_the_live_version_and_a_vote_only_the_votes_shown(
+            self, make_meeting, secretary):
+        meeting, (a, b, _c) = make_meeting(start=True, resolutions=ONE)
         before = Meeting.objects.get(pk=meeting.pk).version
         opened(meeting, secretary)
+        version = Meeting.objects.get(pk=meeting.pk).version
+        assert version == before + 1
+        screens = {f: screen_version(meeting.pk, version, f)
+                   for f in (TALLY, voter_follow(a.user_id), voter_follow(b.user_id))}
+
         vote(meeting, a, "for")
-        assert Meeting.objects.get(pk=meeting.pk).version == before + 2
+
+        assert Meeting.objects.get(pk=meeting.pk).version == version
+        assert screen_version(meeting.pk, version, TALLY) != screens[TALLY]
+        assert screen_version(meeting.pk, version, voter_follow(a.user_id)) != \
+            screens[voter_follow(a.user_id)]
+        assert screen_version(meeting.pk, version, voter_follow(b.user_id)) == \
+            screens[voter_follow(b.user_id)]
 
 
 class TestProxies:

@@ -1,6 +1,7 @@
 /* Live meeting screens (BR-6): poll the meeting's state every second with If-None-Match;
-   when its version changes, fetch this page again and swap the live region, so a live
-   update shows exactly what a reload would. Without JavaScript the page works as is. */
+   when what this screen shows changes (the state's "screen", as data-live-version), fetch
+   this page again and swap the live region, so a live update shows exactly what a reload
+   would. Without JavaScript the page works as is. */
 (function () {
   "use strict";
   var region = document.querySelector("[data-live-region]");
@@ -54,7 +55,7 @@
         if (response.status === 200) {
           etag = response.headers.get("ETag");
           return response.json().then(function (state) {
-            if (String(state.version) !== String(version)) { return refresh(state.version); }
+            if (String(state.screen) !== String(version)) { return refresh(state.screen); }
           });
         }
       })
