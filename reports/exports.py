@@ -22,11 +22,6 @@ from django.http import FileResponse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.text import slugify
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from notifications.services import mask_address
 
@@ -99,6 +94,9 @@ class XlsxExport:
         context-local each time), and the exact types of nearly every cell find their
         conversion with one dict lookup instead of a chain of ``isinstance`` checks.
         """
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+
         zone = timezone.get_current_timezone()
         reveal = self.reveal
 
@@ -147,6 +145,15 @@ class XlsxExport:
 
     def write(self, rows: Iterable, fileobj) -> int:
         """Write the header and every row to ``fileobj``; return the number of rows."""
+        # openpyxl is imported here, not with the module: with the numpy, lxml and Pillow it
+        # pulls in when they are installed it is 29 MB that every web and worker process
+        # would otherwise hold from django.setup() on (ballots registers its exports at
+        # ready()), although only the process writing a file needs it.
+        from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Font
+        from openpyxl.utils import get_column_letter
+
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(title=str(self.sheet_title)[:31])
         for index, column in enumerate(self.columns, start=1):
@@ -174,6 +181,8 @@ class XlsxExport:
 
     def _money_getter(self, sheet, column: Column) -> Callable[[object], object]:
         """The column's values as number cells in the money format (PLN, 1 234,50)."""
+        from openpyxl.cell import WriteOnlyCell
+
         get = self._getter(column)
 
         def money(row):
