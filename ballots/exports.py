@@ -186,9 +186,11 @@ class VoterExport(XlsxExport):
         birth = row[2]
         if birth is None:
             return ""
-        band = self.bands.get(birth)
+        # Cached by age, not by birth date: a hundred entries rather than one per birthday.
+        age = age_on(birth, self.day)
+        band = self.bands.get(age)
         if band is None:
-            band = self.bands[birth] = age_band(age_on(birth, self.day))
+            band = self.bands[age] = age_band(age)
         return band
 
     def get_district(self, row):
