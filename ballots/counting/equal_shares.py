@@ -80,7 +80,18 @@ class Electorate:
     def __init__(self, costs: Mapping[str, Number], ballots: Ballots, voters: int) -> None:
         support = dict.fromkeys(costs, 0)
         position = 0
+        # Voters are laid out by their ballots read as yes/no on the most supported project
+        # first, then the next: voters who end up paying alike sit side by side, so many
+        # classes' masks end low and ``&`` and ``bit_count`` touch fewer digits.
+        votes = dict.fromkeys(costs, 0)
         for ballot, count in ballots.items():
+            for pid in ballot:
+                votes[pid] += count
+        order = sorted(costs, key=lambda pid: (-votes[pid], pid))
+        def layout(item: tuple[frozenset[str], int]) -> list[bool]:
+            return [pid in item[0] for pid in order]
+
+        for ballot, count in sorted(ballots.items(), key=layout):
             block = ((1 << count) - 1) << position
             for pid in ballot:
                 support[pid] |= block
@@ -131,12 +142,16 @@ class _State:
         self.voter_budget = voter_budget
         share = Fraction(voter_budget)
         self.scale = lcm(electorate.cost_unit, share.denominator)
+        # Costs in the starting unit; ``refined`` converts them to the current one, so a
+        # finer unit rescales the voters' money only.
         self.cost = {pid: int(electorate.costs[pid] * self.scale) for pid in electorate.candidates}
+        self.refined = 1
         start = int(share * self.scale)
         everyone = electorate.everyone if start > 0 else 0
         # (money, voters as bits), by money ascending; voters with no money are dropped.
         self.levels = [(start, everyone)] if everyone else []
         self.alive = everyone
+        self.drops_pruned = 0  # how many dropped projects the classes were last pruned for
         # Lower bounds on each project's ρ: exact numerator and denominator, and a float
         # for sorting. Before any spending ρ is at least 1 / supporters.
         self.bound: Bounds = {
@@ -166,7 +181,7 @@ class _State:
                 break
             pid, need, count = choice
             remaining.remove(pid)
-            rho = Fraction(need, count * self.cost[pid])
+            rho = Fraction(need, count * self.cost[pid] * self.refined)
             needed = self.e.everyone
             if prune:
                 needed = 0
@@ -194,6 +209,7 @@ class _State:
         bound = self.bound
         remaining.sort(key=lambda pid: bound[pid][2])
         best_n, best_d, best_f = 0, 0, inf
+        refined = self.refined
         tied: list[tuple[str, int, int]] = []
         for pid in list(remaining):
             low_n, low_d, low_f = bound[pid]
@@ -203,7 +219,7 @@ class _State:
                 if low_f > best_f:
                     break
                 continue
-            cost = self.cost[pid]
+            cost = self.cost[pid] * refined
             result = _price(self.levels, self.e.support[pid] & self.alive, cost)
             if result is None:
                 remaining.remove(pid)
@@ -222,15 +238,20 @@ class _State:
     def _charge(self, pid: str, need: int, count: int, needed: int) -> Fraction:
         """Make the supporters of ``pid`` pay ``need / count`` each (or all they have).
 
-        Keep only the voters in ``needed`` (see ``play``).
+        Keep only the voters in ``needed`` (see ``play``). Voters leave ``needed`` when
+        the last project they support is bought or dropped; unless a project was dropped
+        since the last charge, those voters are supporters of ``pid``, so pruning its
+        payers keeps every class within ``needed``.
         """
         refine = count // gcd(need, count)
         if refine > 1:  # the price is not a whole unit: switch to a finer unit first
             self.scale *= refine
-            self.cost = {key: value * refine for key, value in self.cost.items()}
+            self.refined *= refine
             need *= refine
         price = need // count
         support = self.e.support[pid]
+        prune_all = len(self.dropped) != self.drops_pruned
+        self.drops_pruned = len(self.dropped)
         kept: list[tuple[int, int]] = []
         paid: list[tuple[int, int]] = []
         keep, pay = kept.append, paid.append  # bound once: this loop is the hot one
@@ -238,18 +259,20 @@ class _State:
         for money, mask in self.levels:
             if refine > 1:
                 money *= refine
-            mask &= needed
+            if prune_all:
+                mask &= needed
+                if not mask:
+                    continue
             paying = mask & support
             if not paying:
-                if mask:
-                    keep((money, mask))
+                keep((money, mask))
                 continue
             if paying != mask:
                 keep((money, mask ^ paying))
-            if money > price:
-                pay((money - price, paying))
-            else:
+            if money <= price:
                 drained |= paying
+            elif paying := paying & needed:
+                pay((money - price, paying))
         # Both lists are sorted already, so this sort is a linear merge of two runs.
         kept.extend(paid)
         kept.sort()
@@ -272,6 +295,8 @@ def _price(levels: list[tuple[int, int]], support: int, cost: int) -> tuple[int,
     cannot pay.
     """
     count = support.bit_count()
+    if not levels or count * levels[-1][0] < cost:
+        return None  # even as rich as the richest class they could not pay
     need = cost
     for money, mask in levels:
         members = (mask & support).bit_count()
