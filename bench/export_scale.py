@@ -113,6 +113,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--child", choices=["wotum", "bare"])
     parser.add_argument("--json", help="also write the report to this file (bench/run.py)")
+    parser.add_argument("--side-by-side", action="store_true",
+                        help="run each pair at once, one process a core (needs 2 idle cores)")
     args = parser.parse_args()
     if args.child:
         sys.path.insert(0, str(ROOT))
@@ -125,19 +127,32 @@ def main() -> None:
     except ImportError:
         writer = "et_xmlfile (no lxml)"
     runs: dict[str, list[dict]] = {"wotum": [], "bare": []}
-    for n in range(args.runs):  # interleaved, so that a busy moment hits both
-        for kind in ("bare", "wotum"):
-            out = subprocess.run([sys.executable, __file__, "--child", kind, "--rows",
-                                  str(args.rows)], cwd=ROOT, capture_output=True, text=True,
-                                 check=True)
-            result = json.loads(out.stdout.strip().splitlines()[-1])
-            runs[kind].append(result)
-            print(f"run {n + 1} {kind}: {result['seconds']:.1f} s, {result['peak_mb']:.0f} MB",
-                  file=sys.stderr, flush=True)
+    def start(kind: str) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, __file__, "--child", kind, "--rows",
+                                 str(args.rows)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+
+    def finish(n: int, kind: str, proc: subprocess.Popen) -> None:
+        out, _ = proc.communicate()
+        if proc.returncode:
+            raise subprocess.CalledProcessError(proc.returncode, proc.args, out)
+        result = json.loads(out.strip().splitlines()[-1])
+        runs[kind].append(result)
+        print(f"run {n + 1} {kind}: {result['seconds']:.1f} s, {result['peak_mb']:.0f} MB",
+              file=sys.stderr, flush=True)
+
+    for n in range(args.runs):  # interleaved (or side by side), so a busy moment hits both
+        if args.side_by_side:
+            procs = {kind: start(kind) for kind in ("bare", "wotum")}
+            for kind, proc in procs.items():
+                finish(n, kind, proc)
+        else:
+            for kind in ("bare", "wotum"):
+                finish(n, kind, start(kind))
     medians = {kind: {"seconds": statistics.median(r["seconds"] for r in results),
                       "peak_mb": statistics.median(r["peak_mb"] for r in results)}
                for kind, results in runs.items()}
     report = {"date": time.strftime("%Y-%m-%d %H:%M"), "nproc": os.cpu_count(),
+              "side_by_side": args.side_by_side,
               "load": os.getloadavg(), "rows": args.rows, "xml_writer": writer, "runs": runs,
               "medians": medians,
               "ratio": medians["wotum"]["seconds"] / medians["bare"]["seconds"]}
