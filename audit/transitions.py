@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from viewflow.fsm import FSMField
 
+from wotum.db import rows_update
+
 from .services import audit_append_many, audit_entry, audit_record
 
 
@@ -119,8 +121,7 @@ def transition_save_many(moves, *, fields=(), where=None, actor=None,
         moves = [move for move in moves if move[0].pk in kept]
         if not moves:
             return []
-        manager.filter(pk__in=kept).bulk_update([obj for obj, _n, _s in moves],
-                                                [state, *fields])
+        rows_update([obj for obj, _n, _s in moves], [state, *fields])
         groups: dict[tuple, list] = {}
         for obj, name, source in moves:
             key = (name, source, getattr(obj, state), getattr(obj, "organisation_id", None))

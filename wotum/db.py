@@ -192,6 +192,37 @@ def fetch_with_parent(model, parent: str, **where):
     return instance
 
 
+def rows_update(objs: list, fields: list[str]) -> int:
+    """Write ``fields`` of the saved ``objs`` (one model), each row its own values, as
+    ``bulk_update`` does; return how many rows were written.
+
+    On PostgreSQL one UPDATE joined to an ``unnest`` of one array per column: its text is
+    the same for any number of rows, and it costs microseconds a row to build, where
+    ``bulk_update``'s CASE per field and row costs the ORM about a millisecond a row.
+    """
+    if not objs:
+        return 0
+    model = type(objs[0])
+    if not is_postgresql():
+        return model._default_manager.bulk_update(objs, fields)
+    connection = connections[DEFAULT_DB_ALIAS]
+    pk = model._meta.pk
+    chosen = [model._meta.get_field(name) for name in fields]
+    table, key = _quoted(model), connection.ops.quote_name(pk.column)
+    arrays = [f"CAST(%s AS {field.cast_db_type(connection)}[])" for field in [pk, *chosen]]
+    params = [[pk.get_db_prep_value(obj.pk, connection) for obj in objs]]
+    params += [[field.get_db_prep_save(getattr(obj, field.attname), connection) for obj in objs]
+               for field in chosen]
+    assignments = ", ".join(f"{connection.ops.quote_name(field.column)} = rows.c{index}"
+                            for index, field in enumerate(chosen))
+    aliases = ", ".join(["pk", *(f"c{index}" for index in range(len(chosen)))])
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET {assignments} "  # noqa: S608
+                       f"FROM unnest({', '.join(arrays)}) AS rows({aliases}) "
+                       f"WHERE {table}.{key} = rows.pk", params)
+        return cursor.rowcount
+
+
 def _key_share_sql(model, pk, equals: dict) -> tuple[str, list]:
     conditions = "".join(f" AND {_column(model, f)} = %s" for f in equals)
     lock = " FOR KEY SHARE" if is_postgresql() else ""  # SQLite serialises writers anyway
