@@ -192,20 +192,38 @@ def fetch_with_parent(model, parent: str, **where):
     return instance
 
 
-def rows_update(objs: list, fields: list[str]) -> int:
-    """Write ``fields`` of the saved ``objs`` (one model), each row its own values, as
-    ``bulk_update`` does; return how many rows were written.
+def rows_update(objs: list, fields: list[str], where=None) -> set:
+    """Write ``fields`` of the saved ``objs`` (one model), each row its own values, where
+    the row still matches ``where`` (a ``Q`` on the model's own columns); return the
+    primary keys of the rows written. A row another transaction is changing is waited
+    for, and ``where`` checked on what it committed.
 
-    On PostgreSQL one UPDATE joined to an ``unnest`` of one array per column: its text is
-    the same for any number of rows, and it costs microseconds a row to build, where
-    ``bulk_update``'s CASE per field and row costs the ORM about a millisecond a row.
+    On PostgreSQL one ``UPDATE … FROM unnest(…) WHERE … RETURNING``, one array per column:
+    its text is the same for any number of rows, it takes microseconds a row to build
+    (``bulk_update``'s CASE per field and row costs the ORM about a millisecond a row), and
+    the condition, the lock and the write are one round trip. Elsewhere the rows are
+    locked by a SELECT and written by ``bulk_update``.
     """
     if not objs:
-        return 0
+        return set()
     model = type(objs[0])
+    manager = model._default_manager
+    rows = manager.filter(pk__in=[obj.pk for obj in objs])
+    if where is not None:
+        rows = rows.filter(where)
     if not is_postgresql():
-        return model._default_manager.bulk_update(objs, fields)
+        kept = set(rows.select_for_update().values_list("pk", flat=True))
+        manager.bulk_update([obj for obj in objs if obj.pk in kept], fields)
+        return kept
     connection = connections[DEFAULT_DB_ALIAS]
+    condition, condition_params = "", []
+    if where is not None:
+        query = manager.filter(where).query
+        if len(query.alias_map) > 1:
+            raise ValueError(f"rows_update: {where} needs a join; only own columns")
+        condition, condition_params = query.get_compiler(connection=connection).compile(
+            query.where)
+        condition = f" AND {condition}"
     pk = model._meta.pk
     chosen = [model._meta.get_field(name) for name in fields]
     table, key = _quoted(model), connection.ops.quote_name(pk.column)
@@ -219,8 +237,9 @@ def rows_update(objs: list, fields: list[str]) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE {table} SET {assignments} "  # noqa: S608
                        f"FROM unnest({', '.join(arrays)}) AS rows({aliases}) "
-                       f"WHERE {table}.{key} = rows.pk", params)
-        return cursor.rowcount
+                       f"WHERE {table}.{key} = rows.pk{condition} RETURNING {table}.{key}",
+                       [*params, *condition_params])
+        return {row[0] for row in cursor.fetchall()}
 
 
 def _key_share_sql(model, pk, equals: dict) -> tuple[str, list]:
