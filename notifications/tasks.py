@@ -185,10 +185,11 @@ def _send_all(batch: list[OutboundEmail]) -> None:
         for email in batch:
             _failed(email, error)
         return
+    templates: dict = {}
     try:
         for email in batch:
             try:
-                email_send_now(email, connection=backend)
+                email_send_now(email, connection=backend, templates=templates)
             except Exception as error:  # noqa: BLE001 - any backend failure is retried
                 _failed(email, error)
     finally:
