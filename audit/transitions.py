@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from viewflow.fsm import FSMField
 
+from wotum.db import rows_update
+
 from .services import audit_append_many, audit_entry, audit_record
 
 
@@ -99,28 +101,23 @@ def transition_save_many(moves, *, fields=(), where=None, actor=None,
 
     ``moves`` are ``(obj, name, source)``: the object after its transition ``name`` ran in
     memory (viewflow checked the source), and the state it left. The rows are locked and
-    saved only where they still match ``where`` (e.g. still in their claimed state under
-    this sender's lease): rows another worker changed meanwhile are left alone and left
-    out of the result and the audit. For the system's batched steps (``actor`` None, or a
-    person whose permission the caller checked), where a row per object would cost more
-    than the step itself.
+    saved only where they still match ``where`` (a ``Q`` on the model's own columns, e.g.
+    still in their claimed state under this sender's lease): rows another worker changed
+    meanwhile are left alone and left out of the result and the audit. For the system's
+    batched steps (``actor`` None, or a person whose permission the caller checked),
+    where a row per object would cost more than the step itself.
     """
     moves = list(moves)
     if not moves:
         return []
     model = type(moves[0][0])
     state = _state_field(model)
-    manager = model._default_manager
-    with transaction.atomic():
-        rows = manager.filter(pk__in=[obj.pk for obj, _n, _s in moves])
-        if where is not None:
-            rows = rows.filter(where)
-        kept = set(rows.select_for_update().values_list("pk", flat=True))
+    # No savepoint (two round trips less): a failure fails the caller's whole transaction.
+    with transaction.atomic(savepoint=False):
+        kept = rows_update([obj for obj, _n, _s in moves], [state, *fields], where)
         moves = [move for move in moves if move[0].pk in kept]
         if not moves:
             return []
-        manager.filter(pk__in=kept).bulk_update([obj for obj, _n, _s in moves],
-                                                [state, *fields])
         groups: dict[tuple, list] = {}
         for obj, name, source in moves:
             key = (name, source, getattr(obj, state), getattr(obj, "organisation_id", None))

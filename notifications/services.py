@@ -5,7 +5,7 @@ import time
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, make_msgid
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template.loader import get_template
 from django.utils import timezone, translation
 
 from .models import OutboundEmail
@@ -47,13 +47,26 @@ def email_queue(**fields) -> OutboundEmail:
     return email_store(email_build(**fields))
 
 
-def email_render(*, template: str, context: dict, language: str | None = None
-                 ) -> tuple[str, str]:
-    """Subject and text of ``<template>_subject.txt`` and ``_message.txt``."""
+def email_render(*, template: str, context: dict, language: str | None = None,
+                 templates: dict | None = None) -> tuple[str, str]:
+    """Subject and text of ``<template>_subject.txt`` and ``_message.txt``.
+
+    ``templates`` (name → template), kept by the caller for a batch of messages, has each
+    template looked up once per batch instead of once per message.
+    """
     with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        body_text = render_to_string(f"{template}_message.txt", context)
+        subject = " ".join(_template(f"{template}_subject.txt", templates).render(context)
+                           .split())
+        body_text = _template(f"{template}_message.txt", templates).render(context)
     return subject, body_text
+
+
+def _template(name: str, templates: dict | None):
+    if templates is None:
+        return get_template(name)
+    if name not in templates:
+        templates[name] = get_template(name)
+    return templates[name]
 
 
 def email_build_template(*, to: str, template: str, context: dict, kind: str | None = None,
@@ -135,19 +148,21 @@ def delivery_nudge() -> None:
                        "sweep will send the queued messages", exc_info=True)
 
 
-def email_text(email: OutboundEmail) -> tuple[str, str]:
+def email_text(email: OutboundEmail, templates: dict | None = None) -> tuple[str, str]:
     """The subject and text a stored message is (or will be) sent with."""
     if email.template:
         subject, body_text = email_render(template=email.template, context=email.context,
-                                          language=email.language)
+                                          language=email.language, templates=templates)
         return subject[:255], body_text
     return email.subject, email.body_text
 
 
-def email_send_now(email: OutboundEmail, *, connection=None) -> None:
-    """Send one stored message through the configured backend (anymail in production)."""
+def email_send_now(email: OutboundEmail, *, connection=None, templates: dict | None = None
+                   ) -> None:
+    """Send one stored message through the configured backend (anymail in production);
+    ``templates`` as in ``email_render``."""
     if email.template:  # rendered here, in the worker, once
-        email.subject, email.body_text = email_text(email)
+        email.subject, email.body_text = email_text(email, templates)
         email.template, email.context = "", {}
     # The same Message-ID on every attempt: a resend after a lost "sent" mark is
     # recognisable as the same message by the ESP and the recipient's server.

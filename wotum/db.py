@@ -192,6 +192,56 @@ def fetch_with_parent(model, parent: str, **where):
     return instance
 
 
+def rows_update(objs: list, fields: list[str], where=None) -> set:
+    """Write ``fields`` of the saved ``objs`` (one model), each row its own values, where
+    the row still matches ``where`` (a ``Q`` on the model's own columns); return the
+    primary keys of the rows written. A row another transaction is changing is waited
+    for, and ``where`` checked on what it committed.
+
+    On PostgreSQL one ``UPDATE … FROM unnest(…) WHERE … RETURNING``, one array per column:
+    its text is the same for any number of rows, it takes microseconds a row to build
+    (``bulk_update``'s CASE per field and row costs the ORM about a millisecond a row), and
+    the condition, the lock and the write are one round trip. Elsewhere the rows are
+    locked by a SELECT and written by ``bulk_update``.
+    """
+    if not objs:
+        return set()
+    model = type(objs[0])
+    manager = model._default_manager
+    rows = manager.filter(pk__in=[obj.pk for obj in objs])
+    if where is not None:
+        rows = rows.filter(where)
+    if not is_postgresql():
+        kept = set(rows.select_for_update().values_list("pk", flat=True))
+        manager.bulk_update([obj for obj in objs if obj.pk in kept], fields)
+        return kept
+    connection = connections[DEFAULT_DB_ALIAS]
+    condition, condition_params = "", []
+    if where is not None:
+        query = manager.filter(where).query
+        if len(query.alias_map) > 1:
+            raise ValueError(f"rows_update: {where} needs a join; only own columns")
+        condition, condition_params = query.get_compiler(connection=connection).compile(
+            query.where)
+        condition = f" AND {condition}"
+    pk = model._meta.pk
+    chosen = [model._meta.get_field(name) for name in fields]
+    table, key = _quoted(model), connection.ops.quote_name(pk.column)
+    arrays = [f"CAST(%s AS {field.cast_db_type(connection)}[])" for field in [pk, *chosen]]
+    params = [[pk.get_db_prep_value(obj.pk, connection) for obj in objs]]
+    params += [[field.get_db_prep_save(getattr(obj, field.attname), connection) for obj in objs]
+               for field in chosen]
+    assignments = ", ".join(f"{connection.ops.quote_name(field.column)} = rows.c{index}"
+                            for index, field in enumerate(chosen))
+    aliases = ", ".join(["pk", *(f"c{index}" for index in range(len(chosen)))])
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET {assignments} "  # noqa: S608
+                       f"FROM unnest({', '.join(arrays)}) AS rows({aliases}) "
+                       f"WHERE {table}.{key} = rows.pk{condition} RETURNING {table}.{key}",
+                       [*params, *condition_params])
+        return {row[0] for row in cursor.fetchall()}
+
+
 def _key_share_sql(model, pk, equals: dict) -> tuple[str, list]:
     conditions = "".join(f" AND {_column(model, f)} = %s" for f in equals)
     lock = " FOR KEY SHARE" if is_postgresql() else ""  # SQLite serialises writers anyway
