@@ -3,7 +3,10 @@ import logging
 import time
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
+
+from wotum.db import rows_update
 
 from .models import GENESIS_HASH, AuditChainHead, AuditRecord
 
@@ -123,7 +126,12 @@ def _chain_batch(stream: str, batch_size: int) -> int:
         seq += 1
         row.seq, row.prev_hash = seq, prev_hash
         row.hash = prev_hash = row.compute_hash()
-    AuditRecord.objects.bulk_update(rows, ["seq", "prev_hash", "hash"])
+    # One UPDATE from arrays, not bulk_update's CASE per field and row (a millisecond of
+    # the ORM's time a row): a rush of cards is chained 2,000 rows a batch.
+    written = rows_update(rows, ["seq", "prev_hash", "hash"], where=Q(seq__isnull=True))
+    if len(written) != len(rows):  # the head's lock makes this impossible; never skip a row
+        raise RuntimeError(f"audit chain {stream}: {len(rows) - len(written)} rows changed "
+                           "while they were being chained")
     AuditChainHead.objects.filter(pk=stream).update(seq=seq, hash=prev_hash,
                                                     prev_hash=rows[-1].prev_hash)
     return len(rows)
