@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from audit.services import audit_record
 from audit.transitions import transition_audit_many, transition_run
 
-from .counting import Tally, tally
+from .counting import Tally
 from .models import OpenClosed, Option, Poll, Vote
 from .rolls import Elector, Roll
+from .selectors import poll_tally_by_code
 
 CONFIRMATION_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud
 
@@ -141,11 +142,8 @@ def roll_presence_reset(*, roll: Roll, actor) -> int:
 
 
 def roll_tally(poll: Poll) -> Tally:
-    """Live votes per option code, by head and by weight: one aggregate query."""
-    rows = (Vote.objects.filter(poll=poll, counts=True).values("option__code")
-            .annotate(heads=Count("id"), weight=Sum("weight")).order_by())
-    codes = Option.objects.filter(poll=poll).values_list("code", flat=True)
-    return tally(rows, options=codes, option_key="option__code")
+    """Live votes per option code, by head and by weight (the one tally selector's)."""
+    return poll_tally_by_code(poll)
 
 
 @dataclass(frozen=True)

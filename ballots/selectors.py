@@ -39,6 +39,16 @@ def poll_tally(poll: Poll, options: list[Option] | None = None) -> Tally:
     return _tallies([poll], options)[poll.pk]
 
 
+def poll_tally_by_code(poll: Poll) -> Tally:
+    """``poll_tally`` keyed by option code ("for", "against", "abstain" on a resolution):
+    the named votes of meetings and council sessions go through the same one tally."""
+    options = list(Option.objects.filter(poll=poll).only("id", "poll_id", "code"))
+    counted = _tallies([poll], options)[poll.pk]
+    code = {str(option.pk): option.code for option in options}
+    return Tally(heads={code[key]: n for key, n in counted.heads.items()},
+                 weights={code[key]: n for key, n in counted.weights.items()})
+
+
 def _tallies(polls: list[Poll], options: list[Option] | None) -> dict[int, Tally]:
     owner = ({o.pk: o.poll_id for o in options} if options is not None else
              dict(Option.objects.filter(poll__in=polls).values_list("id", "poll_id")))

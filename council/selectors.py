@@ -7,10 +7,9 @@ a name it never received.
 """
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
-
 from ballots.models import Vote
 from ballots.named import roll_size
+from ballots.selectors import poll_tally_by_code
 from meetings.models import CHOICE_LABELS, Meeting, Resolution
 from meetings.results import ResultView, resolution_result
 
@@ -84,10 +83,8 @@ def session_votes(meeting: Meeting) -> list[ClosedVote]:
 
 def live_count(resolution: Resolution) -> dict:
     """Votes so far on an open item: per option and in all (counts only, never names)."""
-    row = Vote.objects.filter(poll_id=resolution.poll_id, counts=True).aggregate(
-        cast=Count("id"), **{code: Count("id", filter=Q(option__code=code))
-                             for code in CHOICE_ORDER})
-    return row
+    counted = poll_tally_by_code(resolution.poll)
+    return {"cast": counted.total(), **{code: counted.heads.get(code, 0) for code in CHOICE_ORDER}}
 
 
 def session_screen(meeting: Meeting) -> dict:
