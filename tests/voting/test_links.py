@@ -52,6 +52,13 @@ def test_tokens_are_stored_only_as_hashes(box):
     assert len(token) >= 40
 
 
+def test_the_link_request_page_of_a_box_that_does_not_exist_is_not_found(client, box):
+    url = reverse("ballots:link_request", args=[box.pk + 1000])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"email": "a@example.org"}).status_code == 404
+    assert not BallotLink.objects.exists()
+
+
 def test_a_forged_link_gets_a_clear_page(client, box):
     response = client.get(reverse("ballots:card", args=["forged-token"]))
     assert response.status_code == 404
