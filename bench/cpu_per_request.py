@@ -72,7 +72,7 @@ def main(argv=None) -> int:
         bench.link_step(own.clients, 2, 1500, "warm")
         bench.pool.top_up(1200, bench.base_url, "warm")
         bench_run.post_step(bench, bench.base_url, bench.pool.take(600), own.clients, 2, "warm")
-        n = int(600 * own.seconds)
+        n = int(1200 * own.seconds)
         print("| round | request | req/s | web CPU ms | database CPU ms |\n|---|---|---|---|---|")
         for round_no in range(1, own.rounds + 1):
             for kind in ("minimal", "card POST", "link request"):

@@ -135,9 +135,17 @@ elif env_bool("DB_POOL"):
 # connections: a statement prepared on one is unknown on the next (PgBouncer < 1.21), and
 # a server-side cursor would outlive its transaction's server connection.
 DB_PREPARE = not env_bool("DB_PGBOUNCER")
-if not DB_PREPARE and DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
-    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    if DB_PREPARE:
+        # Django connects with psycopg's prepare_threshold=None, which turns off even the
+        # explicit prepare=True of wotum.db.fetch_one (the voting rush's statements). The
+        # ORM's client-side cursors never prepare, so a threshold no query reaches leaves
+        # exactly those statements prepared.
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold",
+                                                                  2**31 - 1)
+    else:
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
