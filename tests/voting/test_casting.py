@@ -179,3 +179,22 @@ def test_many_cards_each_have_one_audit_row_on_verified_chains(client, box):
     assert audit_chain_verify() == [] and audit_unchained_count() == 0
     assert OutboundEmail.objects.filter(kind="ballot_receipt").count() == 12
     assert not BallotLink.objects.filter(state=BallotLink.State.ISSUED).exists()
+
+
+def test_receipt_codes_are_ten_letters_read_aloud_without_mixups():
+    """No 0/O or 1/I, ten characters, and every letter as likely as any other: the code is
+    made of random bytes taken modulo the alphabet's size, unbiased only for 32 letters."""
+    from ballots.services import RECEIPT_ALPHABET, _receipt_code
+
+    assert len(RECEIPT_ALPHABET) == 32 and len(set(RECEIPT_ALPHABET)) == 32
+    assert not set("0O1I") & set(RECEIPT_ALPHABET)
+    codes = [_receipt_code() for _ in range(4000)]
+    assert all(len(code) == 10 and set(code) <= set(RECEIPT_ALPHABET) for code in codes)
+    assert len(set(codes)) == len(codes)
+    seen = {letter: 0 for letter in RECEIPT_ALPHABET}
+    for code in codes:
+        for letter in code:
+            seen[letter] += 1
+    # 40,000 letters, 1,250 expected each: a letter never drawn, or drawn twice as often,
+    # is a broken mapping, not chance (the standard deviation is about 35).
+    assert min(seen.values()) > 1000 and max(seen.values()) < 1500
