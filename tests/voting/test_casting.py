@@ -191,7 +191,7 @@ def test_receipt_codes_are_ten_letters_read_aloud_without_mixups():
     codes = [_receipt_code() for _ in range(4000)]
     assert all(len(code) == 10 and set(code) <= set(RECEIPT_ALPHABET) for code in codes)
     assert len(set(codes)) == len(codes)
-    seen = {letter: 0 for letter in RECEIPT_ALPHABET}
+    seen = dict.fromkeys(RECEIPT_ALPHABET, 0)
     for code in codes:
         for letter in code:
             seen[letter] += 1
