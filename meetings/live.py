@@ -16,7 +16,8 @@ every screen to the full view. A screen follows the votes it shows, and only tho
 that shows running counts (the secretary's, the session's page, the projector) follows
 the meeting's tally (``TALLY``), a member's follows the votes of the electors they vote
 for (``voter_follow``), a public page of closed votes follows none. Each is one more
-counter, bumped by ``votes_touch``, named in the tag and checked with the state's.
+counter, bumped by ``meetings.services.meeting_votes_touch``, named in the tag and checked
+with the state's.
 """
 import re
 import time
